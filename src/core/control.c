@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/control.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+struct command {
+	const char *name;
+	enum sc_control_op op;
+	size_t min_args, max_args;
+	// Checks the arguments beyond their count; writes the reason on refusal.
+	bool (*args_ok)(const struct sc_control_request *req, char *err, size_t errlen);
+	const char *usage;
+};
+
+static bool status_args_ok(const struct sc_control_request *req, char *err, size_t errlen)
+{
+	if (req->argc == 1 && strcmp(req->argv[0], "json") != 0) {
+		snprintf(err, errlen, "unknown argument '%.32s' (usage: status [json])", req->argv[0]);
+		return false;
+	}
+	return true;
+}
+
+// Later commands slot in here, one line each, e.g.
+//   { "call", SC_CONTROL_CALL, 1, 1, name_arg_ok, "call NAME" },
+static const struct command commands[] = {
+	{ "status", SC_CONTROL_STATUS, 0, 1, status_args_ok, "status [json]" },
+};
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void list_commands(char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		int n = snprintf(out + used, len - used, "%s%s", i ? ", " : "", commands[i].usage);
+		if (n < 0 || (size_t)n >= len - used)
+			return;
+		used += (size_t)n;
+	}
+}
+
+static int refuse(char *err, size_t errlen, const char *reason)
+{
+	snprintf(err, errlen, "%s", reason);
+	return -EINVAL;
+}
+
+int sc_control_parse(const char *data, size_t len, struct sc_control_request *req, char *err,
+		     size_t errlen)
+{
+	memset(req, 0, sizeof(*req));
+	if (len == 0)
+		return refuse(err, errlen, "empty request");
+	if (len > SC_CONTROL_REQUEST_MAX)
+		return refuse(err, errlen, "request longer than 256 bytes");
+	const char *newline = memchr(data, '\n', len);
+	if (!newline)
+		return refuse(err, errlen, "request must end with a newline");
+	if ((size_t)(newline - data) != len - 1)
+		return refuse(err, errlen, "one request line per connection");
+	size_t line_len = len - 1;
+	for (size_t i = 0; i < line_len; i++) {
+		unsigned char c = (unsigned char)data[i];
+		if (c < 0x20 || c > 0x7e) {
+			snprintf(err, errlen, "non-printable character 0x%02x at byte %zu", c, i + 1);
+			return -EINVAL;
+		}
+	}
+	memcpy(req->words, data, line_len);
+	req->words[line_len] = '\0';
+
+	const char *word[SC_CONTROL_WORDS_MAX];
+	size_t n_words = 0;
+	char *p = req->words;
+	while (*p) {
+		if (*p == ' ') {
+			*p++ = '\0';
+			continue;
+		}
+		if (n_words == SC_CONTROL_WORDS_MAX)
+			return refuse(err, errlen, "too many words in request");
+		word[n_words++] = p;
+		while (*p && *p != ' ')
+			p++;
+	}
+	if (n_words == 0)
+		return refuse(err, errlen, "empty request");
+
+	const struct command *cmd = find_command(word[0]);
+	if (!cmd) {
+		char known[96];
+		list_commands(known, sizeof(known));
+		snprintf(err, errlen, "unknown command '%.32s' (commands: %s)", word[0], known);
+		return -EINVAL;
+	}
+	req->op = cmd->op;
+	req->command = cmd->name;
+	req->argc = n_words - 1;
+	for (size_t i = 1; i < n_words; i++)
+		req->argv[i - 1] = word[i];
+	if (req->argc < cmd->min_args || req->argc > cmd->max_args) {
+		snprintf(err, errlen, "wrong number of arguments for %s (usage: %s)", cmd->name,
+			 cmd->usage);
+		return -EINVAL;
+	}
+	if (cmd->args_ok && !cmd->args_ok(req, err, errlen))
+		return -EINVAL;
+	return 0;
+}
+
+int sc_control_wants_json(const struct sc_control_request *req)
+{
+	return req->argc >= 1 && strcmp(req->argv[req->argc - 1], "json") == 0;
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The control protocol spoken on the daemon's UNIX socket (docs/control-protocol.md): one
+// request a connection, a single line of printable ASCII words ending in "\n", at most
+// SC_CONTROL_REQUEST_MAX bytes; the answer is "ok\n" and a body, or "error <reason>\n".
+//
+// The parser is a pure function over the bytes received, driven by a table of commands, so a
+// new command is one table line plus its handler in the daemon.
+#ifndef SC_CORE_CONTROL_H
+#define SC_CORE_CONTROL_H
+
+#include <stddef.h>
+
+#define SC_CONTROL_REQUEST_MAX 256 // bytes, newline included
+#define SC_CONTROL_WORDS_MAX 8
+#define SC_CONTROL_ERROR_MAX 160
+
+enum sc_control_op {
+	SC_CONTROL_STATUS,
+};
+
+struct sc_control_request {
+	enum sc_control_op op;
+	const char *command;                      // the table's name for it
+	size_t argc;                              // arguments after the command word
+	const char *argv[SC_CONTROL_WORDS_MAX];   // point into words
+	char words[SC_CONTROL_REQUEST_MAX];       // the request with spaces replaced by NULs
+};
+
+// Parses the LEN bytes a client sent (the newline included). Returns 0 and fills *REQ, or
+// -EINVAL with a one-line reason in ERR (printable ASCII, without the "error " prefix).
+int sc_control_parse(const char *data, size_t len, struct sc_control_request *req, char *err,
+		     size_t errlen);
+
+// True when the request asks for JSON ("status json").
+int sc_control_wants_json(const struct sc_control_request *req);
+
+#endif

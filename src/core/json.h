@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A small streaming JSON writer: the caller states the structure, the writer places commas
+// and escapes strings, so scripts reading `sealcall status --json` always get valid JSON,
+// whatever bytes a peer name or an endpoint holds. Misuse (a value where a key belongs,
+// unbalanced containers, too deep nesting) is reported by sc_json_finish.
+#ifndef SC_CORE_JSON_H
+#define SC_CORE_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+#define SC_JSON_MAX_DEPTH 16
+
+struct sc_json {
+	struct sc_buf *out;
+	int depth;
+	bool in_object[SC_JSON_MAX_DEPTH];
+	bool has_items[SC_JSON_MAX_DEPTH];
+	bool key_pending;   // a key was written, its value is next
+	bool done;          // the top-level value is complete
+	int err;
+};
+
+void sc_json_init(struct sc_json *j, struct sc_buf *out);
+void sc_json_object_begin(struct sc_json *j);
+void sc_json_object_end(struct sc_json *j);
+void sc_json_array_begin(struct sc_json *j);
+void sc_json_array_end(struct sc_json *j);
+void sc_json_key(struct sc_json *j, const char *key);
+void sc_json_string(struct sc_json *j, const char *s);
+void sc_json_string_n(struct sc_json *j, const char *s, size_t len);
+void sc_json_int(struct sc_json *j, int64_t v);
+void sc_json_uint(struct sc_json *j, uint64_t v);
+void sc_json_bool(struct sc_json *j, bool v);
+void sc_json_null(struct sc_json *j);
+// 0 when one complete, well-formed value was written; else the first error.
+int sc_json_finish(struct sc_json *j);
+
+// Appends S as a quoted JSON string: control characters escaped, bytes that are not valid
+// UTF-8 replaced by U+FFFD.
+int sc_json_quote(struct sc_buf *out, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `sealcall`: the operator's command line. Each subcommand is one line in the table below;
+// those that talk to the daemon send one control request and print its answer.
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/client.h"
+
+#define EXIT_USAGE 2
+#define EXIT_NOT_RUNNING 3
+#define REQUEST_TIMEOUT_MS 10000
+#define RESPONSE_MAX (4u << 20)
+
+struct cli {
+	const char *socket_path;
+	const char *prog;
+};
+
+struct subcommand {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *usage;
+	const char *summary;
+};
+
+static int cmd_status(struct cli *cli, int argc, char **argv);
+static int cmd_help(struct cli *cli, int argc, char **argv);
+
+static const struct subcommand subcommands[] = {
+	{ "status", cmd_status, "status [--json]", "tunnel and peer health, in words or as JSON" },
+	{ "help", cmd_help, "help", "this text" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: sealcall [--socket PATH] COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(out, "  %-22s %s\n", subcommands[i].usage, subcommands[i].summary);
+	fprintf(out, "\noptions:\n"
+		     "  --socket PATH   the daemon's control socket (default $SEALCALL_SOCKET, else\n"
+		     "                  " SC_CONTROL_DEFAULT_SOCKET ")\n"
+		     "  --help, --version\n"
+		     "\nexit status: 0 done, 1 the daemon refused or failed, 2 usage error,\n"
+		     "3 the daemon is not running\n");
+}
+
+static int cmd_help(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return 0;
+}
+
+// Sends REQUEST and prints the body on success; maps failures to exit codes with a message
+// that says what to do.
+static int control_call(struct cli *cli, const char *request)
+{
+	struct sc_buf response;
+	sc_buf_init(&response, RESPONSE_MAX);
+	int status = 1;
+	int r = sc_control_request(cli->socket_path, request, REQUEST_TIMEOUT_MS, &response);
+	switch (r) {
+	case 0:
+		break;
+	case -ENOENT:
+	case -ECONNREFUSED:
+		fprintf(stderr, "%s: sealcalld is not running (nothing answers on %s); start it with "
+			"'systemctl start sealcall', or point --socket or SEALCALL_SOCKET at its "
+			"control socket\n", cli->prog, cli->socket_path);
+		status = EXIT_NOT_RUNNING;
+		goto out;
+	case -EACCES:
+	case -EPERM:
+		fprintf(stderr, "%s: permission denied on %s: run as root or as a member of the "
+			"sealcall group\n", cli->prog, cli->socket_path);
+		goto out;
+	case -ETIMEDOUT:
+		fprintf(stderr, "%s: sealcalld did not answer on %s within %d s; see "
+			"'journalctl -u sealcall'\n", cli->prog, cli->socket_path,
+			REQUEST_TIMEOUT_MS / 1000);
+		goto out;
+	case -EPROTO:
+		fprintf(stderr, "%s: unexpected answer from %s; is it sealcalld's control socket?\n",
+			cli->prog, cli->socket_path);
+		goto out;
+	default:
+		fprintf(stderr, "%s: cannot talk to sealcalld on %s: %s\n", cli->prog,
+			cli->socket_path, strerror(-r));
+		goto out;
+	}
+	bool ok;
+	const char *body;
+	size_t body_len;
+	sc_control_response_split(&response, &ok, &body, &body_len);
+	if (ok) {
+		fwrite(body, 1, body_len, stdout);
+		status = fflush(stdout) == 0 ? 0 : 1;
+	} else {
+		fprintf(stderr, "%s: sealcalld refused: %.*s\n", cli->prog, (int)body_len, body);
+		if (body_len == 17 && memcmp(body, "permission denied", 17) == 0)
+			fprintf(stderr, "%s: run as root or as a member of the sealcall group\n",
+				cli->prog);
+	}
+out:
+	sc_buf_free(&response);
+	return status;
+}
+
+static int cmd_status(struct cli *cli, int argc, char **argv)
+{
+	bool json = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else {
+			fprintf(stderr, "%s: status: unknown argument '%s' (usage: sealcall status "
+				"[--json])\n", cli->prog, argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	return control_call(cli, json ? "status json" : "status");
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .prog = "sealcall" };
+	cli.socket_path = getenv("SEALCALL_SOCKET");
+	if (!cli.socket_path || !*cli.socket_path)
+		cli.socket_path = SC_CONTROL_DEFAULT_SOCKET;
+
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *arg = argv[i];
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (strcmp(arg, "--version") == 0) {
+			printf("sealcall %s\n", SEALCALL_VERSION);
+			return 0;
+		}
+		if (strcmp(arg, "--socket") == 0 && i + 1 < argc && argv[i + 1][0]) {
+			cli.socket_path = argv[++i];
+		} else if (strncmp(arg, "--socket=", 9) == 0 && arg[9]) {
+			cli.socket_path = arg + 9;
+		} else if (strcmp(arg, "--socket") == 0) {
+			fprintf(stderr, "%s: --socket needs a path\n", cli.prog);
+			return EXIT_USAGE;
+		} else {
+			fprintf(stderr, "%s: unknown option '%s' (see sealcall --help)\n", cli.prog, arg);
+			return EXIT_USAGE;
+		}
+	}
+	if (i == argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t k = 0; k < sizeof(subcommands) / sizeof(subcommands[0]); k++)
+		if (strcmp(subcommands[k].name, argv[i]) == 0)
+			return subcommands[k].run(&cli, argc - i, argv + i);
+	fprintf(stderr, "%s: unknown command '%s' (see sealcall --help)\n", cli.prog, argv[i]);
+	return EXIT_USAGE;
+}

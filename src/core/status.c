@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/status.h"
+
+#include <inttypes.h>
+
+#include "core/json.h"
+
+// Peer names, endpoints and reasons come from the policy and from WireGuard, not from the
+// client; still, a control character in them must not reach the operator's terminal.
+static void put_safe(struct sc_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f)
+			sc_buf_append(out, "?", 1);
+		else
+			sc_buf_append(out, s, 1);
+	}
+}
+
+int sc_status_render_text(const struct sc_status *st, struct sc_buf *out)
+{
+	sc_buf_puts(out, "site: ");
+	put_safe(out, st->site);
+	sc_buf_puts(out, "\nstate: ");
+	put_safe(out, st->state);
+	if (st->state_reason && *st->state_reason) {
+		sc_buf_puts(out, "\nreason: ");
+		put_safe(out, st->state_reason);
+	}
+	sc_buf_puts(out, "\ntunnel: ");
+	put_safe(out, st->interface);
+	sc_buf_puts(out, " (");
+	put_safe(out, st->backend);
+	sc_buf_puts(out, ") ");
+	put_safe(out, st->address);
+	sc_buf_puts(out, "\n");
+	for (size_t i = 0; i < st->n_peers; i++) {
+		const struct sc_vpn_peer_status *p = &st->peers[i];
+		sc_buf_puts(out, "peer ");
+		put_safe(out, p->name);
+		sc_buf_puts(out, p->up ? ": up endpoint " : ": stale endpoint ");
+		put_safe(out, p->endpoint[0] ? p->endpoint : "none");
+		if (p->last_handshake_age_s >= 0)
+			sc_buf_printf(out, " handshake %" PRId64 "s ago", p->last_handshake_age_s);
+		else
+			sc_buf_puts(out, " handshake never");
+		sc_buf_printf(out, " rx %" PRIu64 " tx %" PRIu64, p->rx_bytes, p->tx_bytes);
+		if (!p->up && p->reason[0]) {
+			sc_buf_puts(out, " (");
+			put_safe(out, p->reason);
+			sc_buf_puts(out, ")");
+		}
+		sc_buf_puts(out, "\n");
+	}
+	return out->err;
+}
+
+int sc_status_render_json(const struct sc_status *st, struct sc_buf *out)
+{
+	struct sc_json j;
+	sc_json_init(&j, out);
+	sc_json_object_begin(&j);
+	sc_json_key(&j, "site");
+	sc_json_string(&j, st->site);
+	sc_json_key(&j, "state");
+	sc_json_string(&j, st->state);
+	sc_json_key(&j, "tunnel");
+	sc_json_object_begin(&j);
+	sc_json_key(&j, "interface");
+	sc_json_string(&j, st->interface);
+	sc_json_key(&j, "backend");
+	sc_json_string(&j, st->backend);
+	sc_json_key(&j, "address");
+	sc_json_string(&j, st->address);
+	sc_json_object_end(&j);
+	sc_json_key(&j, "peers");
+	sc_json_array_begin(&j);
+	for (size_t i = 0; i < st->n_peers; i++) {
+		const struct sc_vpn_peer_status *p = &st->peers[i];
+		sc_json_object_begin(&j);
+		sc_json_key(&j, "name");
+		sc_json_string(&j, p->name);
+		sc_json_key(&j, "endpoint");
+		sc_json_string(&j, p->endpoint);
+		sc_json_key(&j, "last_handshake_age_s");
+		sc_json_int(&j, p->last_handshake_age_s >= 0 ? p->last_handshake_age_s : -1);
+		sc_json_key(&j, "rx_bytes");
+		sc_json_uint(&j, p->rx_bytes);
+		sc_json_key(&j, "tx_bytes");
+		sc_json_uint(&j, p->tx_bytes);
+		sc_json_key(&j, "status");
+		sc_json_string(&j, p->up ? "up" : "stale");
+		sc_json_key(&j, "reason");
+		sc_json_string(&j, p->up ? "" : p->reason);
+		sc_json_object_end(&j);
+	}
+	sc_json_array_end(&j);
+	sc_json_object_end(&j);
+	int r = sc_json_finish(&j);
+	if (r == 0)
+		r = sc_buf_append(out, "\n", 1);
+	return r;
+}

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What `sealcall status` shows, rendered as text for people and as JSON for scripts. The
+// daemon fills a snapshot; rendering is pure so both forms are tested without a tunnel.
+#ifndef SC_CORE_STATUS_H
+#define SC_CORE_STATUS_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "vpn/vpn.h"
+
+struct sc_status {
+	const char *site;
+	const char *state;        // sc_appliance_state_name()
+	const char *state_reason; // why the state was entered (text form only)
+	const char *interface;
+	const char *backend;      // "kernel", "userspace", or "down" between restarts
+	const char *address;      // "10.77.0.1/24"
+	const struct sc_vpn_peer_status *peers;
+	size_t n_peers;
+};
+
+int sc_status_render_text(const struct sc_status *st, struct sc_buf *out);
+int sc_status_render_json(const struct sc_status *st, struct sc_buf *out);
+
+#endif

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/status.h"
+#include "check.h"
+
+static struct sc_vpn_peer_status peers[2];
+
+static struct sc_status sample(void)
+{
+	memset(peers, 0, sizeof(peers));
+	snprintf(peers[0].name, sizeof(peers[0].name), "lyon");
+	snprintf(peers[0].endpoint, sizeof(peers[0].endpoint), "198.51.100.7:51820");
+	peers[0].last_handshake_age_s = 12;
+	peers[0].rx_bytes = 1234;
+	peers[0].tx_bytes = 5678;
+	peers[0].up = true;
+	snprintf(peers[1].name, sizeof(peers[1].name), "nice");
+	peers[1].last_handshake_age_s = -1;
+	peers[1].up = false;
+	snprintf(peers[1].reason, sizeof(peers[1].reason), "no handshake yet");
+	return (struct sc_status){
+		.site = "paris", .state = "degraded",
+		.state_reason = "1 of 2 peers up after 20 s; stale: nice (no handshake yet)",
+		.interface = "sc0", .backend = "userspace", .address = "10.77.0.1/24",
+		.peers = peers, .n_peers = 2,
+	};
+}
+
+static void test_text(void)
+{
+	struct sc_status st = sample();
+	struct sc_buf b;
+	sc_buf_init(&b, 1 << 16);
+	CHECK_EQ_INT(sc_status_render_text(&st, &b), 0);
+	const char *want =
+		"site: paris\n"
+		"state: degraded\n"
+		"reason: 1 of 2 peers up after 20 s; stale: nice (no handshake yet)\n"
+		"tunnel: sc0 (userspace) 10.77.0.1/24\n"
+		"peer lyon: up endpoint 198.51.100.7:51820 handshake 12s ago rx 1234 tx 5678\n"
+		"peer nice: stale endpoint none handshake never rx 0 tx 0 (no handshake yet)\n";
+	if (strcmp(b.data, want) != 0)
+		fprintf(stderr, "got:\n%s", b.data);
+	CHECK(strcmp(b.data, want) == 0);
+	sc_buf_free(&b);
+
+	// Control characters from WireGuard or the policy never reach the terminal.
+	snprintf(peers[1].reason, sizeof(peers[1].reason), "evil\x1b[2J\nline");
+	sc_buf_init(&b, 1 << 16);
+	CHECK_EQ_INT(sc_status_render_text(&st, &b), 0);
+	CHECK_STR_CONTAINS(b.data, "(evil?[2J?line)\n");
+	sc_buf_free(&b);
+}
+
+static void test_json(void)
+{
+	struct sc_status st = sample();
+	struct sc_buf b;
+	sc_buf_init(&b, 1 << 16);
+	CHECK_EQ_INT(sc_status_render_json(&st, &b), 0);
+	const char *want =
+		"{\"site\":\"paris\",\"state\":\"degraded\",\"tunnel\":{\"interface\":\"sc0\","
+		"\"backend\":\"userspace\",\"address\":\"10.77.0.1/24\"},\"peers\":["
+		"{\"name\":\"lyon\",\"endpoint\":\"198.51.100.7:51820\",\"last_handshake_age_s\":12,"
+		"\"rx_bytes\":1234,\"tx_bytes\":5678,\"status\":\"up\",\"reason\":\"\"},"
+		"{\"name\":\"nice\",\"endpoint\":\"\",\"last_handshake_age_s\":-1,"
+		"\"rx_bytes\":0,\"tx_bytes\":0,\"status\":\"stale\",\"reason\":\"no handshake yet\"}"
+		"]}\n";
+	if (strcmp(b.data, want) != 0)
+		fprintf(stderr, "got:\n%s", b.data);
+	CHECK(strcmp(b.data, want) == 0);
+	sc_buf_free(&b);
+
+	snprintf(peers[1].reason, sizeof(peers[1].reason), "say \"hi\"\n\\");
+	sc_buf_init(&b, 1 << 16);
+	CHECK_EQ_INT(sc_status_render_json(&st, &b), 0);
+	CHECK_STR_CONTAINS(b.data, "\"reason\":\"say \\\"hi\\\"\\n\\\\\"}");
+	sc_buf_free(&b);
+
+	// Too little room is an error, not a truncated document.
+	sc_buf_init(&b, 100);
+	CHECK(sc_status_render_json(&st, &b) < 0);
+	sc_buf_free(&b);
+
+	st.n_peers = 0;
+	sc_buf_init(&b, 1 << 16);
+	CHECK_EQ_INT(sc_status_render_json(&st, &b), 0);
+	CHECK_STR_CONTAINS(b.data, "\"peers\":[]}");
+	sc_buf_free(&b);
+}
+
+int main(void)
+{
+	test_text();
+	test_json();
+	return check_done();
+}
