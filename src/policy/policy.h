@@ -29,7 +29,8 @@ struct sc_peer {
 	char name[SC_NAME_MAX + 1];
 	uint8_t public_key[SC_WG_KEY_LEN];
 	bool has_endpoint;
-	char endpoint_host[SC_HOST_MAX + 1]; // IP literal or DNS name, resolved by the tunnel layer
+	char endpoint_host[SC_HOST_MAX + 1]; // IP literal or DNS name, resolved by the tunnel layer;
+					     // IPv6 without brackets ("2001:db8::7")
 	uint16_t endpoint_port;
 	struct sc_prefix *allowed_ips;
 	size_t n_allowed_ips;
@@ -187,5 +188,7 @@ const struct sc_directory_entry *sc_policy_hotline(const struct sc_policy *p);
 bool sc_prefix_contains(const struct sc_prefix *net, int family, const uint8_t *addr);
 // Formats "10.77.0.1/24"; BUF must hold INET6_ADDRSTRLEN + 4.
 const char *sc_prefix_format(const struct sc_prefix *p, char *buf, size_t len);
+// The evdev name of a button code from audio.buttons ("KEY_PLAYPAUSE"), NULL when unknown.
+const char *sc_policy_key_name(unsigned code);
 
 #endif
