@@ -23,9 +23,12 @@ function(sc_fuzz_target name source)
   if(SEALCALL_FUZZ)
     add_executable(${name} ${source})
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    # libFuzzer adds what it finds to its first corpus folder: a scratch one in the build
+    # tree, so the seeds in the source tree change only when someone commits new ones.
+    set(scratch ${CMAKE_BINARY_DIR}/fuzz-corpus/${name})
     set(cmd ${name} -max_total_time=${SC_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=2048
-        -artifact_prefix=${CMAKE_BINARY_DIR}/fuzz-artifacts/${name}- ${corpus})
-    file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz-artifacts)
+        -artifact_prefix=${CMAKE_BINARY_DIR}/fuzz-artifacts/${name}- ${scratch} ${corpus})
+    file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz-artifacts ${scratch})
   else()
     add_executable(${name} ${source} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c)
     set(cmd ${name} ${corpus})
