@@ -28,15 +28,15 @@ void sc_buf_init(struct sc_buf *b, size_t max)
 
 static int buf_reserve(struct sc_buf *b, size_t extra)
 {
-	if (b->len + extra + 1 > b->max)
+	if (extra > b->max || b->len > b->max - extra)
 		return -EFBIG;
 	if (b->len + extra + 1 <= b->cap)
 		return 0;
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < b->len + extra + 1)
 		cap *= 2;
-	if (cap > b->max)
-		cap = b->max;
+	if (cap > b->max + 1)
+		cap = b->max + 1;
 	// Not realloc: the old block may hold key material and must be wiped, not just released.
 	char *grown = malloc(cap);
 	if (!grown)

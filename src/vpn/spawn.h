@@ -11,7 +11,8 @@
 // A growing byte buffer whose old copies are wiped when it grows and when it is freed.
 struct sc_buf {
 	char *data; // always NUL-terminated when non-NULL
-	size_t len, cap, max;
+	size_t len, cap;
+	size_t max; // the most bytes it may hold (-EFBIG beyond)
 };
 
 void sc_buf_init(struct sc_buf *b, size_t max);
