@@ -78,6 +78,39 @@ void pc_error_at(struct pc_ctx *c, unsigned line, unsigned column, const char *k
 	va_end(ap);
 }
 
+struct ranked_error {
+	struct sc_policy_error error;
+	size_t order;
+};
+
+static int compare_positions(const void *pa, const void *pb)
+{
+	const struct ranked_error *a = pa, *b = pb;
+	if (a->error.line != b->error.line)
+		return a->error.line < b->error.line ? -1 : 1;
+	if (a->error.column != b->error.column)
+		return a->error.column < b->error.column ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+void pc_sort_errors(struct pc_ctx *c)
+{
+	struct sc_policy_errors *e = c->errors;
+	// The "too many errors" note stays last.
+	size_t n = e->count == PC_MAX_ERRORS ? e->count - 1 : e->count;
+	if (n < 2)
+		return;
+	struct ranked_error *ranked = malloc(n * sizeof(*ranked));
+	if (!ranked)
+		return; // unsorted is still correct
+	for (size_t i = 0; i < n; i++)
+		ranked[i] = (struct ranked_error){ e->items[i], i };
+	qsort(ranked, n, sizeof(*ranked), compare_positions);
+	for (size_t i = 0; i < n; i++)
+		e->items[i] = ranked[i].error;
+	free(ranked);
+}
+
 void pc_path(char *out, const char *parent, const char *name)
 {
 	if (!parent || !parent[0])

@@ -31,6 +31,8 @@ void pc_error(struct pc_ctx *c, const struct pt_node *at, const char *key, const
 void pc_error_at(struct pc_ctx *c, unsigned line, unsigned column, const char *key,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 size_t pc_error_count(const struct pc_ctx *c);
+// Orders the errors as they appear in the file (errors without a place first).
+void pc_sort_errors(struct pc_ctx *c);
 bool pc_errors_full(const struct pc_ctx *c);
 
 // Dotted key paths: "tunnel" + "peers" -> "tunnel.peers"; + 1 -> "tunnel.peers[1]".

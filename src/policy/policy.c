@@ -186,6 +186,7 @@ static int load(const char *shown_name, const char *data, size_t len, bool check
 		goto out;
 	if (rc == 0)
 		validate(&c, root, p);
+	pc_sort_errors(&c);
 	rc = c.oom ? -ENOMEM : pc_error_count(&c) ? -EINVAL : 0;
 	if (rc == 0) {
 		*out = p;
