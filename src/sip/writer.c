@@ -172,8 +172,14 @@ void sc_sip_write_response_start(struct sc_sip_writer *w, const struct sc_sip_ms
 	copy_headers(w, req, SC_SIP_HDR_CSEQ);
 }
 
-static void write_request_line_str(struct sc_sip_writer *w, const char *method, struct sc_sip_str uri)
+void sc_sip_write_request_line_str(struct sc_sip_writer *w, const char *method, struct sc_sip_str uri)
 {
+	if (!sc_sip_str_all(sc_sip_str_from(method), SC_SIP_C_TOKEN) || !uri.p || uri.len == 0 ||
+	    !safe_text(uri.p, uri.len) || memchr(uri.p, ' ', uri.len)) {
+		if (!w->err)
+			w->err = -EINVAL;
+		return;
+	}
 	puts_(w, method);
 	puts_(w, " ");
 	put(w, uri.p, uri.len);
@@ -184,7 +190,7 @@ int sc_sip_write_cancel(struct sc_sip_writer *w, const struct sc_sip_msg *invite
 {
 	if (!invite->is_request || invite->method_id != SC_SIP_METHOD_INVITE)
 		return -EINVAL;
-	write_request_line_str(w, "CANCEL", invite->request_uri.raw);
+	sc_sip_write_request_line_str(w, "CANCEL", invite->request_uri.raw);
 	// only the INVITE's topmost Via: the CANCEL travels the same first hop
 	const struct sc_sip_header *via = sc_sip_msg_find(invite, SC_SIP_HDR_VIA, NULL);
 	struct sc_sip_str rest = via ? via->value : SC_SIP_STR_NULL, top;

@@ -17,6 +17,8 @@ struct sc_sip_writer {
 
 void sc_sip_writer_init(struct sc_sip_writer *w, char *buf, size_t cap);
 void sc_sip_write_request_line(struct sc_sip_writer *w, const char *method, const char *uri);
+// The same with a URI taken from a parsed message.
+void sc_sip_write_request_line_str(struct sc_sip_writer *w, const char *method, struct sc_sip_str uri);
 void sc_sip_write_status_line(struct sc_sip_writer *w, unsigned code, const char *reason);
 void sc_sip_write_header(struct sc_sip_writer *w, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
