@@ -26,6 +26,9 @@
 #define DUMP_MAX (8u << 20)
 #define SHOW_TIMEOUT_MS 5000
 #define FALLBACK_MTU 1420           // WireGuard's own default when no route tells better
+// WireGuard renews a session every 120 s (REKEY_AFTER_TIME) plus a few seconds of retries:
+// a healthy peer's handshake gets this old, so a shorter stale_after makes peers flap.
+#define HEALTHY_HANDSHAKE_MAX_S 135
 
 struct vpn_peer {
 	struct sc_vpn_peer_status status;
@@ -324,6 +327,11 @@ int sc_vpn_up(const struct sc_policy *policy, const struct sc_vpn_options *opts,
 	rc = copy_peers(vpn, t);
 	if (rc != 0)
 		goto out;
+	if (vpn->stale_after_s < HEALTHY_HANDSHAKE_MAX_S)
+		sc_warn("tunnel.stale_after is %u s, but WireGuard renews handshakes only every "
+			"120 s: healthy peers will turn stale for a while every 2 minutes; use %d or "
+			"more (with persistent_keepalive a dead peer is still noticed within "
+			"2 x keepalive + 5 s)", vpn->stale_after_s, HEALTHY_HANDSHAKE_MAX_S);
 	// Keys first: a bad key file must stop us before the network is touched.
 	rc = sc_wg_keys_load(policy, &keys);
 	if (rc == 0)

@@ -22,12 +22,16 @@
 # netsim_underlay_ip SITE, netsim_underlay_dev, netsim_pubkey SITE, netsim_exec SITE CMD...,
 # netsim_wait_for SECS CMD... (retries CMD every 0.2 s), netsim_on_cleanup CMD...
 #
+# A dead peer is noticed through keepalives: with keepalive=2, within 2*2+5 = 9 s of
+# silence. stale_after bounds the handshake's age, and WireGuard renews handshakes only
+# every 120 s, so a stale_after under ~135 s makes healthy peers flap: keep it at 180.
+#
 # Sites: tunnel 10.77.0.0/24 with site INDEX at 10.77.0.INDEX; WireGuard port 51820 on the
 # underlay address; DNS names SITE.sealcall.test (in /etc/netns/NS/hosts, pointing at the
 # tunnel addresses; certificates carry them too).
 #
 # netsim_policy overrides (KEY=VALUE): backend=auto|kernel|userspace keepalive=2
-# stale_after=10 listen_port=51820 mtu=auto hotline=SITE auto_answer=false
+# stale_after=180 listen_port=51820 mtu=auto hotline=SITE auto_answer=false
 # accept_unknown_callers=false require_verified_sas=false on_cache_mismatch=hangup
 # audio_device=auto input_device=auto codecs="opus, pcmu, pcma" allow_sdes=false
 # sip_port=5061 peers="lyon nice" (default: every other site).
@@ -185,7 +189,7 @@ netsim_cert() {
 
 netsim_policy() {
 	local site=${1:?usage: netsim_policy SITE [KEY=VALUE...]}; shift
-	local -A o=([backend]=auto [keepalive]=2 [stale_after]=10 [listen_port]=51820 [mtu]=auto
+	local -A o=([backend]=auto [keepalive]=2 [stale_after]=180 [listen_port]=51820 [mtu]=auto
 		[hotline]= [auto_answer]=false [accept_unknown_callers]=false
 		[require_verified_sas]=false [on_cache_mismatch]=hangup [audio_device]=auto
 		[input_device]=auto [codecs]="opus, pcmu, pcma" [allow_sdes]=false [sip_port]=5061
@@ -288,7 +292,7 @@ netsim_spawn() {
 # Sends SIG to PID, waits up to SECS for it to end, then SIGKILL. Returns its exit code.
 netsim_kill() {
 	local pid=$1 sig=${2:-TERM} secs=${3:-10} deadline
-	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return $?; }
+	kill -0 "$pid" 2>/dev/null || { { wait "$pid"; } 2>/dev/null; return $?; }
 	kill -"$sig" "$pid" 2>/dev/null
 	deadline=$((SECONDS + secs))
 	while kill -0 "$pid" 2>/dev/null && ! netsim_is_zombie "$pid" && ((SECONDS < deadline)); do
@@ -298,7 +302,7 @@ netsim_kill() {
 		netsim_log "PID $pid ignored SIG$sig for ${secs}s: killing it"
 		kill -KILL "$pid" 2>/dev/null
 	fi
-	wait "$pid" 2>/dev/null
+	{ wait "$pid"; } 2>/dev/null
 }
 
 netsim_is_zombie() {
