@@ -179,7 +179,7 @@ int sc_srtp_create(const struct sc_srtp_keys *keys, struct sc_srtp **out)
 					 keys->replay_window > SC_SRTP_REPLAY_WINDOW_MAX))
 		return -EINVAL;
 	if (!is_ready()) {
-		sc_err("srtp: sc_srtp_global_init was not called before the first call's keys");
+		sc_err("srtp: keys arrived before sc_srtp_global_init(); the daemon must call it at start");
 		return -EPERM;
 	}
 

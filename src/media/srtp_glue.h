@@ -74,8 +74,8 @@ size_t sc_srtp_rtcp_overhead(const struct sc_srtp *ctx);
 
 // In place: BUF holds *LEN bytes and has room for CAP. Protect returns 0 with *LEN grown by
 // the overhead, -EINVAL when the packet is not a well-formed RTP (RTCP) header, -ENOBUFS
-// when CAP cannot take the overhead, -EALREADY when this sequence number was already
-// protected, -EIO otherwise. On any error the caller must not send BUF.
+// when CAP cannot take the overhead, -EALREADY (-ESTALE when far behind) when this sequence
+// number was already protected, -EIO otherwise. On any error the caller must not send BUF.
 int sc_srtp_protect_rtp(struct sc_srtp *ctx, uint8_t *buf, size_t *len, size_t cap);
 int sc_srtp_protect_rtcp(struct sc_srtp *ctx, uint8_t *buf, size_t *len, size_t cap);
 
