@@ -226,36 +226,36 @@ static int read_error(const char *file, int rc, const char *why, struct sc_polic
 int sc_policy_load(const char *file, bool check_files, struct sc_policy **out,
 		   struct sc_policy_errors *errors)
 {
-	char why[300];
+	char why[300] = "";
 	char *data = NULL;
 	size_t used = 0;
+	struct stat st;
 	int rc;
 	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		rc = -errno;
 		snprintf(why, sizeof(why), "cannot open the policy: %s; check the path (sealcalld --config FILE)",
 			 strerror(-rc));
-		return read_error(file, rc, why, out, errors);
+		goto out;
 	}
-	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		rc = -EINVAL;
 		snprintf(why, sizeof(why), "is not a regular file; give the path of the policy file");
-		goto fail;
+		goto out;
 	}
 	if (st.st_size > PT_MAX_INPUT) {
 		rc = -EINVAL;
 		snprintf(why, sizeof(why),
 			 "the policy is %lld bytes, over the %d byte (1 MiB) limit; a policy is a few kilobytes, check that this is the right file",
 			 (long long)st.st_size, PT_MAX_INPUT);
-		goto fail;
+		goto out;
 	}
 	// One byte more than the limit, to notice a file that grew since fstat.
 	data = malloc(PT_MAX_INPUT + 1);
 	if (!data) {
 		rc = -ENOMEM;
 		snprintf(why, sizeof(why), "out of memory reading the policy");
-		goto fail;
+		goto out;
 	}
 	for (;;) {
 		ssize_t got = read(fd, data + used, PT_MAX_INPUT + 1 - used);
@@ -264,17 +264,17 @@ int sc_policy_load(const char *file, bool check_files, struct sc_policy **out,
 		if (got < 0) {
 			rc = -errno;
 			snprintf(why, sizeof(why), "cannot read the policy: %s", strerror(-rc));
-			goto fail;
+			goto out;
 		}
 		if (got == 0 || (used += (size_t)got) > PT_MAX_INPUT)
 			break;
 	}
-	close(fd);
 	rc = load(file, data, used, check_files, out, errors);
+out:
+	if (fd >= 0)
+		close(fd);
 	free(data);
+	if (why[0])
+		return read_error(file, rc, why, out, errors);
 	return rc;
-fail:
-	close(fd);
-	free(data);
-	return read_error(file, rc, why, out, errors);
 }

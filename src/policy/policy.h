@@ -171,12 +171,14 @@ struct sc_policy_errors {
 // key and certificate files are not opened (for fuzzing and for unit tests of the schema).
 int sc_policy_load(const char *file, bool check_files, struct sc_policy **out,
 		   struct sc_policy_errors *errors);
-// The same from a buffer; NAME stands in for the file name in messages.
+// The same from a buffer; NAME stands in for the file name in messages, and relative paths
+// in the policy are resolved against NAME's directory.
 int sc_policy_load_buffer(const char *name, const char *data, size_t len, bool check_files,
 			  struct sc_policy **out, struct sc_policy_errors *errors);
 void sc_policy_free(struct sc_policy *policy);
 void sc_policy_errors_free(struct sc_policy_errors *errors);
-// Prints each error as "file:line:column: key: message".
+// Prints each error as "file:line:column: key: message" ("file: message" when the error
+// has no place or key, e.g. a policy file that cannot be opened).
 void sc_policy_errors_print(const struct sc_policy_errors *errors, void *stdio_file);
 
 // Lookups used by the layers above.
