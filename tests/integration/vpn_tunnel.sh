@@ -56,7 +56,7 @@ log_lines() { wc -l <"$NETSIM_DIR/$1/driver.log"; }
 # Like log_has, for the lines after the first SKIP lines only.
 log_has_after() { tail -n +"$(($2 + 1))" "$NETSIM_DIR/$1/driver.log" | grep -q -- "$3"; }
 wg_go_pid() { cat "$NETSIM_DIR/$1/run/$(netsim_iface "$1").wg-go.pid" 2>/dev/null; }
-alive() { [[ $1 =~ ^[0-9]+$ ]] && kill -0 "$1" 2>/dev/null && ! netsim_is_zombie "$1"; }
+alive() { netsim_alive "$1"; }
 # Sends one UDP datagram from SITE; prints bash's error (empty when it left).
 send_udp() {
 	local site=$1 addr=$2 text=$3
@@ -186,6 +186,7 @@ netsim_wait_for 15 log_has paris "tunnel .* up" || fail "paris did not come up a
 log_has paris "stopping wireguard-go (PID $old_wg) left for" || fail "recovery did not stop the old wireguard-go"
 netsim_wait_for 5 bash -c "! kill -0 $old_wg 2>/dev/null || grep -q '^State:.*Z' /proc/$old_wg/status" ||
 	fail "old wireguard-go $old_wg still running"
+alive "$old_wg" && fail "old wireguard-go $old_wg still running"
 [[ $(wg_go_pid paris) != "$old_wg" ]] || fail "PID file still names the old wireguard-go"
 n=$(netsim_exec paris ip route show | grep -c "^unreachable 10.77.0.0/24")
 ((n == 1)) || fail "$n kill-switch routes for the subnet after recovery"

@@ -20,6 +20,7 @@
 #   netsim_cleanup                   runs by itself on exit
 # Helpers: netsim_ns SITE, netsim_dir SITE, netsim_iface SITE, netsim_tunnel_ip SITE,
 # netsim_underlay_ip SITE, netsim_underlay_dev, netsim_pubkey SITE, netsim_exec SITE CMD...,
+# netsim_status SITE [ARGS] (`sealcall status`), netsim_alive PID (running, not a zombie),
 # netsim_wait_for SECS CMD... (retries CMD every 0.2 s), netsim_on_cleanup CMD...
 #
 # A dead peer is noticed through keepalives: with keepalive=2, within 2*2+5 = 9 s of
@@ -303,6 +304,12 @@ netsim_kill() {
 		kill -KILL "$pid" 2>/dev/null
 	fi
 	{ wait "$pid"; } 2>/dev/null
+}
+
+# True while PID runs. A zombie is dead: orphans (a crashed daemon's wireguard-go) are
+# re-parented to PID 1, which in some containers never reaps them.
+netsim_alive() {
+	[[ $1 =~ ^[0-9]+$ ]] && kill -0 "$1" 2>/dev/null && ! netsim_is_zombie "$1"
 }
 
 netsim_is_zombie() {
