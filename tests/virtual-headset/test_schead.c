@@ -317,6 +317,30 @@ static void test_poll_driven(void)
 	snd_pcm_close(pcm);
 }
 
+// sealcalld wants 8 kHz for G.711; the headset offers 48 kHz. ALSA's plug converter in
+// front of the device name ("plug:NAME", as plughw: for a real card) bridges that, paced.
+static void test_through_plug_at_8k(void)
+{
+	snd_pcm_t *pcm;
+	int err = snd_pcm_open(&pcm, "plug:vheadset", SND_PCM_STREAM_CAPTURE, 0);
+	CHECK_EQ_INT(err, 0);
+	if (err)
+		return;
+	err = snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1, 8000, 1,
+				 80000);
+	CHECK_EQ_INT(err, 0);
+	int16_t frame[160];
+	int reads = 0;
+	double t0 = now_s();
+	for (int i = 0; i < 25 && !err; i++)
+		reads += snd_pcm_readi(pcm, frame, 160) == 160;
+	double took = now_s() - t0;
+	fprintf(stderr, "plug 8 kHz: 25 reads of 20 ms took %.3f s\n", took);
+	CHECK_EQ_INT(reads, 25);
+	CHECK(took >= 0.45 && took <= 0.58);
+	snd_pcm_close(pcm);
+}
+
 static void test_bad_configuration(void)
 {
 	snd_pcm_t *pcm;
@@ -359,6 +383,7 @@ int main(void)
 	test_playback_paced();
 	test_playback_underrun();
 	test_poll_driven();
+	test_through_plug_at_8k();
 	test_bad_configuration();
 
 	snd_config_update_free_global();
