@@ -80,7 +80,8 @@ struct sc_sdp {
 // Parses TEXT[0..LEN). Returns 0, or -EBADMSG with WHY ("SDP line 4: malformed m= line").
 // Lines end in CRLF or, tolerated, LF alone.
 int sc_sdp_parse(const char *text, size_t len, struct sc_sdp *out, char *why, size_t why_len);
-// Writes SDP; returns its length or -ENOBUFS / -EINVAL.
+// Writes SDP; returns its length, -ENOBUFS, -EINVAL (text that would break a line) or
+// -EMSGSIZE (more lines than SC_SDP_MAX_LINES).
 int sc_sdp_write(const struct sc_sdp *sdp, char *buf, size_t cap);
 
 // Effective attributes of media M (media level over session level).

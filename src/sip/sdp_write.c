@@ -102,5 +102,11 @@ int sc_sdp_write(const struct sc_sdp *sdp, char *buf, size_t cap)
 		put(&o, "a=%s\r\n", direction_names[sdp->direction]);
 	for (size_t i = 0; i < sdp->n_media; i++)
 		put_media(&o, &sdp->media[i]);
-	return o.err ? o.err : (int)o.len;
+	if (o.err)
+		return o.err;
+	// never emit what our own parser would refuse
+	size_t lines = 0;
+	for (size_t i = 0; i < o.len; i++)
+		lines += o.buf[i] == '\n';
+	return lines > SC_SDP_MAX_LINES ? -EMSGSIZE : (int)o.len;
 }

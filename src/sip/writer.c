@@ -228,13 +228,27 @@ int sc_sip_msg_serialize(const struct sc_sip_msg *m, char *buf, size_t cap)
 		const struct sc_sip_header *h = &m->headers[i];
 		if (h->id == SC_SIP_HDR_CONTENT_LENGTH)
 			continue;
-		if (h->id == SC_SIP_HDR_OTHER)
+		size_t unfolded = h->value.len;
+		for (size_t k = 0; k < h->value.len; k++)
+			unfolded -= h->value.p[k] == '\r' || h->value.p[k] == '\n';
+		const char *name = h->id == SC_SIP_HDR_OTHER ? NULL : sc_sip_hdr_name(h->id);
+		size_t name_len = name ? strlen(name) : h->name.len;
+		if (name_len + 2 + unfolded <= SC_SIP_MAX_LINE) {
+			if (name)
+				puts_(&w, name);
+			else
+				put(&w, h->name.p, h->name.len);
+			puts_(&w, ": ");
+			put_unfolded(&w, h->value);
+		} else {
+			// joined it would exceed the line limit: keep its folds and its (possibly
+			// compact) name, so that no line grows
 			put(&w, h->name.p, h->name.len);
-		else
-			puts_(&w, sc_sip_hdr_name(h->id));
-		puts_(&w, ": ");
-		put_unfolded(&w, h->value);
+			puts_(&w, ":");
+			put(&w, h->value.p, h->value.len);
+		}
 		puts_(&w, "\r\n");
 	}
-	return sc_sip_write_end(&w, NULL, m->body.p, m->body.len);
+	int n = sc_sip_write_end(&w, NULL, m->body.p, m->body.len);
+	return n > SC_SIP_MAX_MESSAGE ? -EMSGSIZE : n;
 }

@@ -39,7 +39,8 @@ void sc_sip_write_response_start(struct sc_sip_writer *w, const struct sc_sip_ms
 int sc_sip_write_cancel(struct sc_sip_writer *w, const struct sc_sip_msg *invite);
 
 // Re-emits a parsed message in canonical form: long header names, folded lines joined,
-// Content-Length recomputed. Parsing the result gives the same message.
+// Content-Length recomputed (a header too long to join keeps its folds). Parsing the result
+// gives the same message. -EMSGSIZE when the canonical form exceeds SC_SIP_MAX_MESSAGE.
 int sc_sip_msg_serialize(const struct sc_sip_msg *m, char *buf, size_t cap);
 
 #endif

@@ -607,6 +607,21 @@ static void test_line_ends_and_limits(void)
 	if (err.what[0])
 		fprintf(stderr, "longreq: %s\n", err.what);
 	CHECK(sc_sip_msg_find_name(&msg, "X-Long", NULL)->value.len > 48000);
+	// serialized, it keeps its folds: joined it would break the line limit
+	static char canon[70000];
+	int cn = sc_sip_msg_serialize(&msg, canon, sizeof(canon));
+	CHECK(cn > 48000);
+	struct sc_sip_msg again;
+	CHECK_EQ_INT(sc_sip_msg_parse(canon, (size_t)cn, SC_SIP_STREAM, &again, &err), 0);
+	// expanding compact names past 64 KiB is refused, not emitted
+	n = (size_t)snprintf(text, sizeof(text), "OPTIONS sip:a@example.com SIP/2.0\n" HDRS_OK
+			     "CSeq: 1 OPTIONS\n");
+	for (int i = 0; i < 92; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "e:%0700d\n", i);
+	snprintf(text + n, sizeof(text) - n, "\n");
+	CHECK_EQ_INT(parse_as(text, SC_SIP_DATAGRAM), 0);
+	CHECK(buf_len < SC_SIP_MAX_MESSAGE);
+	CHECK_EQ_INT(sc_sip_msg_serialize(&msg, canon, sizeof(canon)), -EMSGSIZE);
 
 	// over 64 KiB in all: refused before anything else with 513
 	static char huge[SC_SIP_MAX_MESSAGE + 100];
