@@ -70,8 +70,8 @@ struct sc_jb_stats {
 
 struct sc_jb;
 
-// -EINVAL on a configuration that cannot work (rate 0, frame not 10/20/40/60 ms worth of
-// whole samples, min > max), -ENOMEM.
+// -EINVAL on a configuration that cannot work (rate outside 1-192 kHz, a frame outside
+// 5-120 ms or not a whole number of samples, min > max, max over 2 s), -ENOMEM.
 int sc_jb_new(const struct sc_jb_config *config, struct sc_jb **out);
 void sc_jb_free(struct sc_jb *jb);
 
