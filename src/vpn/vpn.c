@@ -469,12 +469,14 @@ int sc_vpn_poll(struct sc_vpn *vpn, uint64_t now_s, bool *changed)
 		sc_err("cannot run %s show: %s", vpn->wg_path, strerror(-rc));
 	}
 	if (rc == 0) {
-		samples = calloc(vpn->n_peers + 1, sizeof(*samples));
+		// One entry a line: peers someone added by hand must not crowd out ours.
+		size_t lines = 1;
+		for (size_t i = 0; i < dump.len; i++)
+			lines += dump.data[i] == '\n';
+		samples = calloc(lines, sizeof(*samples));
 		rc = samples ? sc_wg_dump_parse(dump.data ? dump.data : "", dump.len, samples,
-						vpn->n_peers + 1, &n, &bad_line)
+						lines, &n, &bad_line)
 			     : -ENOMEM;
-		if (rc == -E2BIG)
-			rc = 0; // more peers than the policy: someone else added them; ours are in
 		if (rc != 0 && !vpn->poll_failing)
 			sc_err("cannot parse `wg show %s dump` (line %u): %s", vpn->ifname, bad_line,
 			       strerror(-rc));

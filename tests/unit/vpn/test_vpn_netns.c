@@ -352,6 +352,122 @@ static void test_existing_interface(void)
 	CHECK(nothing_left());
 }
 
+static void write_text(const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void write_dump(long handshake, unsigned long rx, bool with_our_peer)
+{
+	char text[1024];
+	// An interface line, a peer someone added by hand, then (maybe) ours.
+	snprintf(text, sizeof(text),
+		 PRIV_B64 "\t" PUB_B64 "\t51999\toff\n"
+		 "OGhnL2Why/Tmfp2HCRbyPpYF9i4oHp6YNk+efo+SzDM=\t(none)\t(none)\t10.8.0.0/16\t0\t0\t0\toff\n"
+		 "%s\t(none)\t198.18.2.2:51820\t10.77.0.2/32\t%ld\t%lu\t777\t2\n",
+		 with_our_peer ? PUB_B64 : "Y3l3oH8ZlKWV7b0m0fSjzGrAYL07t9SFaoWc1E3C0hY=", handshake, rx);
+	write_text("dump", text);
+}
+
+// Health as sc_vpn_poll computes it from `wg show dump`, with wg replaced by a script that
+// prints a dump the test controls (wireguard-go is real, so the interface exists).
+static void test_poll_with_fake_wg(void)
+{
+	struct site s;
+	struct sc_vpn *vpn = NULL;
+	struct sc_vpn_peer_status st;
+	struct capture cap;
+	char script[1024], wg[512];
+	bool changed = false;
+	snprintf(script, sizeof(script),
+		 "#!/bin/sh\n"
+		 "case \"$1\" in\n"
+		 "setconf) cat >/dev/null ;;\n"
+		 "show) cat %s/dump; exit $(cat %s/dump.rc) ;;\n"
+		 "esac\n", tmpdir, tmpdir);
+	write_text("wg", script);
+	snprintf(wg, sizeof(wg), "%s/wg", tmpdir);
+	chmod(wg, 0700);
+	write_text("dump.rc", "0\n");
+	site_init(&s, SC_BACKEND_USERSPACE, NULL);
+	s.peer.persistent_keepalive_s = 2;
+	s.policy.tunnel.stale_after_s = 180;
+	s.opts.wg_path = wg;
+	CHECK_EQ_INT(sc_vpn_up(&s.policy, &s.opts, &vpn), 0);
+	if (!vpn)
+		return;
+	struct sc_prefix peer = pfx("10.77.0.2", 32), other = pfx("10.8.0.1", 32);
+
+	write_dump((long)time(NULL) - 2, 100, true);
+	CHECK_EQ_INT(sc_vpn_poll(vpn, 1000, &changed), 0);
+	CHECK(changed);
+	sc_vpn_peer_status(vpn, 0, &st);
+	CHECK(st.up);
+	CHECK(strcmp(st.endpoint, "198.18.2.2:51820") == 0);
+	CHECK(st.last_handshake_age_s >= 2 && st.last_handshake_age_s <= 4);
+	CHECK_EQ_INT(st.rx_bytes, 100);
+	CHECK_EQ_INT(st.tx_bytes, 777);
+	CHECK(sc_vpn_address_is_up(vpn, AF_INET, peer.addr));
+	CHECK(!sc_vpn_address_is_up(vpn, AF_INET, other.addr)); // not a policy peer's
+
+	CHECK_EQ_INT(sc_vpn_poll(vpn, 1009, &changed), 0);
+	CHECK(!changed);
+	CHECK_EQ_INT(sc_vpn_poll(vpn, 1010, &changed), 0);
+	CHECK(changed);
+	sc_vpn_peer_status(vpn, 0, &st);
+	CHECK(!st.up);
+	CHECK_STR_CONTAINS(st.reason, "nothing received for 10 s");
+	CHECK(!sc_vpn_address_is_up(vpn, AF_INET, peer.addr));
+
+	write_dump((long)time(NULL) - 2, 164, true);
+	CHECK_EQ_INT(sc_vpn_poll(vpn, 1011, &changed), 0);
+	CHECK(changed);
+	sc_vpn_peer_status(vpn, 0, &st);
+	CHECK(st.up);
+
+	write_dump((long)time(NULL) - 2, 200, false);
+	CHECK_EQ_INT(sc_vpn_poll(vpn, 1012, &changed), 0);
+	CHECK(changed);
+	sc_vpn_peer_status(vpn, 0, &st);
+	CHECK(!st.up);
+	CHECK_STR_CONTAINS(st.reason, "not configured on");
+
+	write_dump((long)time(NULL) - 2, 300, true);
+	CHECK_EQ_INT(sc_vpn_poll(vpn, 1013, &changed), 0);
+	sc_vpn_peer_status(vpn, 0, &st);
+	CHECK(st.up);
+	write_text("dump", "interface: sc0\n  public key: x\n");
+	capture_start(&cap);
+	CHECK_EQ_INT(sc_vpn_poll(vpn, 1014, &changed), -EBADMSG);
+	CHECK_EQ_INT(sc_vpn_poll(vpn, 1015, &changed), -EBADMSG);
+	const char *log = capture_end(&cap);
+	CHECK_STR_CONTAINS(log, "(line 1)");
+	CHECK(strstr(strstr(log, "(line 1)") + 1, "(line 1)") == NULL); // logged once
+	sc_vpn_peer_status(vpn, 0, &st);
+	CHECK(!st.up);
+	CHECK(strcmp(st.reason, "cannot read WireGuard status") == 0);
+	CHECK(sc_vpn_is_up(vpn));
+
+	write_text("dump.rc", "1\n");
+	CHECK_EQ_INT(sc_vpn_poll(vpn, 1016, &changed), -EIO);
+	CHECK(sc_vpn_is_up(vpn)); // the interface is still there
+	sc_vpn_down(vpn);
+	CHECK(nothing_left());
+	const char *names[] = { "wg", "dump", "dump.rc" };
+	for (size_t i = 0; i < 3; i++) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, names[i]);
+		unlink(path);
+	}
+}
+
 static bool have_program(const char *name)
 {
 	const char *path = getenv("PATH");
@@ -392,6 +508,7 @@ int main(void)
 	if (have_program("wireguard-go") && have_program("wg") && !kernel_module) {
 		test_recovery_and_lifecycle();
 		test_existing_interface();
+		test_poll_with_fake_wg();
 	} else {
 		printf("not run: the wireguard-go lifecycle (needs wireguard-go and wg, and no kernel "
 		       "module, which auto would prefer)\n");
