@@ -447,7 +447,12 @@ int sc_jb_put(struct sc_jb *jb, uint16_t seq, uint32_t rtp_ts, int64_t arrival_u
 		return SC_JB_PUT_DUPLICATE;
 	}
 	// Too far ahead for the window: the oldest frames make room (a burst beyond any delay
-	// we would accept, or a sender running much faster than us).
+	// we would accept, or a sender running much faster than us). A packet further ahead
+	// than a whole window empties it in one step rather than one frame at a time.
+	if (frame - jb->play_frame >= 2 * (int64_t)jb->nslots) {
+		flush(jb);
+		jb->play_frame = frame - (int64_t)jb->nslots + 1;
+	}
 	while (frame - jb->play_frame >= (int64_t)jb->nslots) {
 		struct slot *old = slot_of(jb, jb->play_frame);
 		if (old->used && old->frame == jb->play_frame) {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audio/jitter.h"
 #include "check.h"
@@ -470,6 +471,28 @@ static void test_api_edges(void)
 	CHECK_EQ_INT(f.rtp_ts, 160);
 	// the frame just played comes again: too late now
 	CHECK_EQ_INT(sc_jb_put(jb, 0, 0, 26000, big, 160), SC_JB_PUT_LATE);
+	// An old sequence number carrying a timestamp a day ahead: no jump is recognised (the
+	// sequence number says "reordered"), and the window moves in one step, not 4 million.
+	int64_t t = 30000;
+	for (uint16_t s = 2; s < 10; s++, t += 20000) {
+		if (s != 5) // lost: its sequence number comes back below
+			sc_jb_put(jb, s, s * 160u, t, big, 160);
+		sc_jb_get(jb, t + 5000, &f);
+	}
+	CHECK_EQ_INT(sc_jb_put(jb, 5, 9 * 160u + 8000u * 86400u, t, big, 160), SC_JB_PUT_STORED);
+	sc_jb_get_stats(jb, &st);
+	CHECK(st.dropped <= 2);
+	// A hundred of those, each 2^30 units further: the cost must not grow with the distance
+	// (stepping frame by frame took seconds).
+	uint32_t far = 9 * 160u + 8000u * 86400u;
+	sc_jb_put(jb, 400, far + 391 * 160u, t, big, 160); // leaves 10..399 unseen
+	clock_t c0 = clock();
+	for (uint16_t s = 100; s < 200; s++) {
+		far += 1u << 30;
+		sc_jb_put(jb, s, far, t, big, 160);
+	}
+	double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+	CHECK(cpu < 0.05);
 	sc_jb_free(jb);
 	sc_jb_free(NULL);
 
