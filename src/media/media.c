@@ -96,6 +96,55 @@ int sc_media_set_keys(struct sc_media_session *s, const struct sc_srtp_keys *key
 	return 0;
 }
 
+static int copy_direction(const struct sc_media_zrtp_key *in, size_t key_len,
+			  struct sc_srtp_master *out)
+{
+	if (!in || !in->key || !in->salt || in->key_len != key_len ||
+	    in->salt_len != SC_SRTP_SALT_LEN)
+		return -EINVAL;
+	memcpy(out->key, in->key, key_len);
+	memcpy(out->salt, in->salt, SC_SRTP_SALT_LEN);
+	return 0;
+}
+
+int sc_media_keys_from_zrtp(enum sc_zrtp_cipher cipher, enum sc_zrtp_auth auth,
+			    const struct sc_media_zrtp_key *tx, const struct sc_media_zrtp_key *rx,
+			    struct sc_srtp_keys *out)
+{
+	if (!out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	size_t key_len;
+	switch (cipher) {
+	case SC_ZRTP_AES1:
+		out->cipher = SC_SRTP_AES_CM_128;
+		key_len = 16;
+		break;
+	case SC_ZRTP_AES3:
+		out->cipher = SC_SRTP_AES_CM_256;
+		key_len = 32;
+		break;
+	default:
+		return -EINVAL;
+	}
+	switch (auth) {
+	case SC_ZRTP_HS80:
+		out->auth = SC_SRTP_HMAC_SHA1_80;
+		break;
+	case SC_ZRTP_HS32:
+		out->auth = SC_SRTP_HMAC_SHA1_32;
+		break;
+	default:
+		return -EINVAL;
+	}
+	int ret = copy_direction(tx, key_len, &out->tx);
+	if (ret == 0)
+		ret = copy_direction(rx, key_len, &out->rx);
+	if (ret < 0)
+		sc_wipe(out, sizeof(*out));
+	return ret;
+}
+
 bool sc_media_has_keys(const struct sc_media_session *s)
 {
 	return s && s->srtp;

@@ -22,6 +22,7 @@
 
 #include "media/session.h"
 #include "media/srtp_glue.h"
+#include "policy/policy.h"
 
 // Enough for any packet we send: 12-byte header, a 20 ms Opus frame and the SRTP tag, or a
 // compound SR + SDES + BYE with full-length texts and the SRTCP trailer.
@@ -114,6 +115,21 @@ void sc_media_session_free(struct sc_media_session *s);
 // indexes under one key); -EINVAL, -EPERM, -ENOMEM, -EIO from sc_srtp_create.
 int sc_media_set_keys(struct sc_media_session *s, const struct sc_srtp_keys *keys);
 bool sc_media_has_keys(const struct sc_media_session *s);
+
+// One direction's key material as ZRTP's engine holds it (srtpkeyI/R and srtpsaltI/R).
+struct sc_media_zrtp_key {
+	const uint8_t *key;
+	size_t key_len;
+	const uint8_t *salt;
+	size_t salt_len;
+};
+
+// Fills OUT from what ZRTP negotiated: AES1 -> AES-CM-128, AES3 -> AES-CM-256, HS80/HS32 ->
+// HMAC-SHA1-80/32 for SRTP (SRTCP keeps 80 bits). -EINVAL when a key length does not match
+// the cipher or a salt is not 14 bytes. The caller wipes OUT after sc_media_set_keys.
+int sc_media_keys_from_zrtp(enum sc_zrtp_cipher cipher, enum sc_zrtp_auth auth,
+			    const struct sc_media_zrtp_key *tx, const struct sc_media_zrtp_key *rx,
+			    struct sc_srtp_keys *out);
 uint32_t sc_media_local_ssrc(const struct sc_media_session *s);
 
 // Wraps one encoded audio frame (PAYLOAD, LEN bytes; TS the media clock in samples since the

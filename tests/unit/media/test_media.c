@@ -566,6 +566,39 @@ out:
 	sc_media_session_free(b);
 }
 
+static void test_keys_from_zrtp(void)
+{
+	uint8_t k16[16], k32[32], salt[14], salt13[13];
+	memset(k16, 0x16, sizeof(k16));
+	memset(k32, 0x32, sizeof(k32));
+	memset(salt, 0x55, sizeof(salt));
+	struct sc_media_zrtp_key tx = {k16, 16, salt, 14}, rx = {k16, 16, salt, 14};
+	struct sc_srtp_keys out;
+	CHECK_EQ_INT(sc_media_keys_from_zrtp(SC_ZRTP_AES1, SC_ZRTP_HS32, &tx, &rx, &out), 0);
+	CHECK_EQ_INT(out.cipher, SC_SRTP_AES_CM_128);
+	CHECK_EQ_INT(out.auth, SC_SRTP_HMAC_SHA1_32);
+	CHECK(!out.srtcp_tag_like_srtp && out.replay_window == 0);
+	CHECK(memcmp(out.tx.key, k16, 16) == 0 && memcmp(out.rx.salt, salt, 14) == 0);
+	// AES3 needs 32-byte keys on both sides; a short salt is refused; failures wipe OUT.
+	CHECK_EQ_INT(sc_media_keys_from_zrtp(SC_ZRTP_AES3, SC_ZRTP_HS80, &tx, &rx, &out), -EINVAL);
+	CHECK(out.tx.key[0] == 0 && out.cipher == 0);
+	tx.key = k32;
+	tx.key_len = 32;
+	CHECK_EQ_INT(sc_media_keys_from_zrtp(SC_ZRTP_AES3, SC_ZRTP_HS80, &tx, &rx, &out), -EINVAL);
+	rx = tx;
+	CHECK_EQ_INT(sc_media_keys_from_zrtp(SC_ZRTP_AES3, SC_ZRTP_HS80, &tx, &rx, &out), 0);
+	CHECK_EQ_INT(out.cipher, SC_SRTP_AES_CM_256);
+	CHECK_EQ_INT(out.auth, SC_SRTP_HMAC_SHA1_80);
+	rx.salt = salt13;
+	rx.salt_len = 13;
+	CHECK_EQ_INT(sc_media_keys_from_zrtp(SC_ZRTP_AES3, SC_ZRTP_HS80, &tx, &rx, &out), -EINVAL);
+	CHECK_EQ_INT(sc_media_keys_from_zrtp((enum sc_zrtp_cipher)9, SC_ZRTP_HS80, &tx, &tx, &out),
+		     -EINVAL);
+	CHECK_EQ_INT(sc_media_keys_from_zrtp(SC_ZRTP_AES3, (enum sc_zrtp_auth)9, &tx, &tx, &out),
+		     -EINVAL);
+	CHECK_EQ_INT(sc_media_keys_from_zrtp(SC_ZRTP_AES3, SC_ZRTP_HS80, NULL, &tx, &out), -EINVAL);
+}
+
 static void test_os_rng(void)
 {
 	uint8_t a[32] = {0}, b[32] = {0};
@@ -598,6 +631,7 @@ int main(void)
 	test_receive_verdicts();
 	test_marker_and_quality();
 	test_os_rng();
+	test_keys_from_zrtp();
 	test_long_call(); // last: it changes the frame's first bytes while it runs
 	sc_srtp_global_shutdown();
 	return check_done();
