@@ -123,6 +123,8 @@ void zrtp_stop_retransmit(struct sc_zrtp *z)
 }
 
 static struct sc_zrtp_event *vevent(struct sc_zrtp *z, enum sc_zrtp_event_type type, uint32_t code,
+				    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+static struct sc_zrtp_event *vevent(struct sc_zrtp *z, enum sc_zrtp_event_type type, uint32_t code,
 				    const char *fmt, va_list ap)
 {
 	if (z->ev_count == EVENT_QUEUE_LEN) {
