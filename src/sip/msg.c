@@ -50,17 +50,21 @@ __attribute__((format(printf, 4, 5))) static int fail(struct sc_sip_error *err, 
 }
 
 // Finds the end of the physical line starting at I: returns the index of its CR (the line
-// ends with CRLF), or a negative code: -1 no line end before END, -2 bare CR or LF.
+// ends with CRLF), or a negative code: -1 no line end before END, -2 bare CR or LF,
+// -3 longer than SC_SIP_MAX_LINE.
 static long line_end(const char *buf, size_t i, size_t end)
 {
 	size_t limit = end - i > SC_SIP_MAX_LINE + 2 ? i + SC_SIP_MAX_LINE + 2 : end;
-	for (size_t k = i; k < limit; k++) {
-		if (buf[k] == '\n')
-			return -2;
-		if (buf[k] == '\r')
-			return (k + 1 < end && buf[k + 1] == '\n') ? (long)k : (k + 1 < end ? -2 : -1);
-	}
-	return limit < end ? -3 : -1;
+	const char *cr = memchr(buf + i, '\r', limit - i);
+	size_t upto = cr ? (size_t)(cr - buf) : limit;
+	if (memchr(buf + i, '\n', upto - i))
+		return -2;
+	if (!cr)
+		return limit < end ? -3 : -1;
+	size_t k = (size_t)(cr - buf);
+	if (k + 1 >= end)
+		return -1;
+	return buf[k + 1] == '\n' ? (long)k : -2;
 }
 
 static bool parse_version(struct sc_sip_str v, bool *is_2_0)

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -112,6 +113,9 @@ static int parse_media(struct parser *p, struct sc_sip_str v)
 	if (sdp->n_media == SC_SDP_MAX_MEDIA)
 		return fail(p, "more than %d m= lines", SC_SDP_MAX_MEDIA);
 	struct sc_sdp_media *m = &sdp->media[sdp->n_media++];
+	memset(m, 0, offsetof(struct sc_sdp_media, formats));
+	m->n_formats = 0;
+	memset(&m->has_connection, 0, sizeof(*m) - offsetof(struct sc_sdp_media, has_connection));
 	p->media = m;
 	struct sc_sip_str f[3 + 64];
 	int n = split(v, f, 3 + 64);
@@ -300,7 +304,9 @@ static int parse_line(struct parser *p, char type, struct sc_sip_str v, unsigned
 
 int sc_sdp_parse(const char *text, size_t len, struct sc_sdp *out, char *why, size_t why_len)
 {
-	memset(out, 0, sizeof(*out));
+	// media sections (most of the struct) are cleared as they are used, formats as listed
+	memset(out, 0, offsetof(struct sc_sdp, media));
+	out->n_media = 0;
 	if (why && why_len)
 		why[0] = '\0';
 	struct parser p = { .sdp = out, .why = why, .why_len = why_len };
