@@ -166,9 +166,12 @@ static void drain(struct sim *s, int i)
 	size_t len;
 	while (sc_zrtp_pop_packet(n->z, buf, sizeof(buf), &len) == 0) {
 		struct sc_zrtp_packet pkt;
-		if (sc_zrtp_packet_parse(buf, len, &pkt) == 0 && pkt.type < 16)
+		bool dropped = false;
+		if (sc_zrtp_packet_parse(buf, len, &pkt) == 0 && pkt.type < 16) {
 			n->sent_by_type[pkt.type]++;
-		if (n->peer < 0 || percent(s) < s->loss_pct)
+			dropped = s->drop_mask[i] & (1u << pkt.type);
+		}
+		if (n->peer < 0 || dropped || percent(s) < s->loss_pct)
 			continue;
 		uint64_t at = s->now + s->latency_ms;
 		if (percent(s) < s->reorder_pct)
@@ -228,7 +231,7 @@ void sim_run(struct sim *s, uint64_t limit_ms)
 {
 	uint64_t end = s->now + limit_ms;
 	// Bounded twice: simulated time and number of steps.
-	for (int steps = 0; steps < 100000 && !all_done(s); steps++) {
+	for (int steps = 0; steps < 100000 && (s->until_quiet || !all_done(s)); steps++) {
 		uint64_t next = UINT64_MAX;
 		for (int i = 0; i < s->n_inflight; i++)
 			if (s->inflight[i].at < next)

@@ -55,6 +55,8 @@ struct sim {
 	int n_inflight;
 	// Hostile extras: corrupted and truncated copies and replays of delivered packets.
 	bool inject_garbage;
+	uint32_t drop_mask[SIM_MAX_ENGINES]; // message types (1 << type) a node's link always loses
+	bool until_quiet; // keep running past secure/failed until nothing is in flight or due
 	uint8_t last_delivered[SIM_MAX_ENGINES][1100];
 	size_t last_delivered_len[SIM_MAX_ENGINES];
 	uint16_t last_seq[SIM_MAX_ENGINES]; // of the last good packet each node received

@@ -543,6 +543,68 @@ static void test_passive(void)
 	sim_free(&sim);
 }
 
+// Both ends with one ZID (a cloned cache file): Error 0x90, acknowledged, both fail.
+static void test_equal_zids(void)
+{
+	struct sc_zrtp_policy p = policy_default();
+	struct test_rng ra = { 81 }, rb = { 82 };
+	struct mem_cache ca = { 0 }, cb = { 0 };
+	struct sim sim;
+	sim_init(&sim, 83);
+	sim_add(&sim, make_engine(&p, 0xa1, &ra, &ca, "b"), 1);
+	sim_add(&sim, make_engine(&p, 0xa1, &rb, &cb, "a"), 0);
+	sim_start_all(&sim);
+	sim_run(&sim, 5000);
+	for (int i = 0; i < 2; i++) {
+		const struct sc_zrtp_event *ev = sim_event(&sim, i, SC_ZRTP_EVENT_FAILED);
+		CHECK(ev && ev->error_code == 0x90);
+		CHECK_EQ_INT(sc_zrtp_state(sim.node[i].z), SC_ZRTP_FAILED);
+		CHECK(sim_event(&sim, i, SC_ZRTP_EVENT_SECURE) == NULL);
+	}
+	sim.until_quiet = true;
+	sim_run(&sim, 20000); // the Error retransmissions stop once acknowledged
+	CHECK(sim.node[0].sent_by_type[SC_ZRTP_MSG_ERRORACK] >= 1);
+	CHECK(sim.node[1].sent_by_type[SC_ZRTP_MSG_ERRORACK] >= 1);
+	CHECK(sim.node[0].sent_by_type[SC_ZRTP_MSG_ERROR] < 3);
+	CHECK_EQ_INT(sc_zrtp_next_timeout(sim.node[0].z), -1);
+	CHECK_EQ_INT(sc_zrtp_next_timeout(sim.node[1].z), -1);
+	sim_free(&sim);
+}
+
+// Every Conf2ACK lost: the initiator gives up retransmitting Confirm2 after 10 tries but
+// keeps its keys (they are in use) and raises an alarm.
+static void test_conf2ack_lost(void)
+{
+	struct sc_zrtp_policy p = policy_default();
+	struct test_rng ra = { 91 }, rb = { 92 };
+	struct mem_cache ca = { 0 }, cb = { 0 };
+	struct sim sim;
+	sim_init(&sim, 93);
+	sim_add(&sim, make_engine(&p, 0xa1, &ra, &ca, "b"), 1);
+	sim_add(&sim, make_engine(&p, 0xb2, &rb, &cb, "a"), 0);
+	sim.drop_mask[0] = sim.drop_mask[1] = 1u << SC_ZRTP_MSG_CONF2ACK;
+	sim.until_quiet = true;
+	sim_start_all(&sim);
+	sim_run(&sim, 30000);
+	const struct sc_zrtp_event *ea = sim_event(&sim, 0, SC_ZRTP_EVENT_SECURE);
+	const struct sc_zrtp_event *eb = sim_event(&sim, 1, SC_ZRTP_EVENT_SECURE);
+	CHECK(ea && eb);
+	if (!ea || !eb) {
+		sim_free(&sim);
+		return;
+	}
+	int init = ea->secure.initiator ? 0 : 1;
+	CHECK(keys_agree(&ea->secure, &eb->secure));
+	CHECK_EQ_INT(sim.node[init].sent_by_type[SC_ZRTP_MSG_CONFIRM2], 11);
+	const struct sc_zrtp_event *alarm = sim_event(&sim, init, SC_ZRTP_EVENT_ALARM);
+	CHECK(alarm != NULL);
+	if (alarm)
+		CHECK_STR_CONTAINS(alarm->reason, "without Conf2ACK");
+	CHECK_EQ_INT(sc_zrtp_state(sim.node[init].z), SC_ZRTP_SECURE);
+	CHECK_EQ_INT(sc_zrtp_state(sim.node[!init].z), SC_ZRTP_SECURE);
+	sim_free(&sim);
+}
+
 int main(void)
 {
 	test_all_combinations();
@@ -554,5 +616,7 @@ int main(void)
 	test_hello_timeout();
 	test_commit_timeout();
 	test_passive();
+	test_equal_zids();
+	test_conf2ack_lost();
 	return check_done();
 }
