@@ -29,7 +29,7 @@ static int wait_for(int fd, short events, uint64_t deadline_ms)
 }
 
 int sc_control_request(const char *socket_path, const char *request, unsigned timeout_ms,
-		       struct sc_buf *response)
+		       struct sc_outbuf *response)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char line[SC_CONTROL_REQUEST_MAX + 1];
@@ -87,7 +87,7 @@ int sc_control_request(const char *socket_path, const char *request, unsigned ti
 			r = -errno;
 			goto out;
 		}
-		r = sc_buf_append(response, chunk, (size_t)n);
+		r = sc_outbuf_append(response, chunk, (size_t)n);
 		if (r < 0)
 			goto out;
 	}
@@ -100,7 +100,7 @@ out:
 	return r;
 }
 
-int sc_control_response_split(const struct sc_buf *response, bool *ok, const char **body,
+int sc_control_response_split(const struct sc_outbuf *response, bool *ok, const char **body,
 			      size_t *body_len)
 {
 	if (!response->data)

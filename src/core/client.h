@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/buf.h"
+#include "core/outbuf.h"
 
 #define SC_CONTROL_DEFAULT_SOCKET "/run/sealcall/control"
 
@@ -15,11 +15,11 @@
 // -ECONNREFUSED when no daemon is running there, -EACCES when the socket is not ours to use,
 // -ETIMEDOUT, -EPROTO when the answer is not "ok"/"error" shaped.
 int sc_control_request(const char *socket_path, const char *request, unsigned timeout_ms,
-		       struct sc_buf *response);
+		       struct sc_outbuf *response);
 
 // Splits an answer: *OK tells "ok" from "error"; *BODY and *BODY_LEN give the body after
 // "ok\n", or the reason after "error " without its newline. Returns -EPROTO on anything else.
-int sc_control_response_split(const struct sc_buf *response, bool *ok, const char **body,
+int sc_control_response_split(const struct sc_outbuf *response, bool *ok, const char **body,
 			      size_t *body_len);
 
 #endif

@@ -24,7 +24,7 @@ struct client {
 	bool writing;
 	char in[SC_CONTROL_REQUEST_MAX + 1]; // one byte more than allowed, to see an overlong line
 	size_t in_len;
-	struct sc_buf out;
+	struct sc_outbuf out;
 	size_t out_sent;
 	struct client *prev, *next;
 };
@@ -86,7 +86,7 @@ static void client_close(struct client *c)
 	sc_loop_watch_free(c->watch);
 	sc_loop_timer_free(c->deadline);
 	close(c->fd);
-	sc_buf_free(&c->out);
+	sc_outbuf_free(&c->out);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -119,8 +119,8 @@ static void client_flush(struct client *c)
 
 static void respond_error(struct client *c, const char *reason)
 {
-	sc_buf_reset(&c->out);
-	sc_buf_printf(&c->out, "error %s\n", reason);
+	sc_outbuf_reset(&c->out);
+	sc_outbuf_printf(&c->out, "error %s\n", reason);
 }
 
 static void answer(struct client *c)
@@ -141,7 +141,7 @@ static void answer(struct client *c)
 			sc_info("control: bad request from pid %d: %s", (int)c->who.pid, err);
 			respond_error(c, err);
 		} else {
-			sc_buf_puts(&c->out, "ok\n");
+			sc_outbuf_puts(&c->out, "ok\n");
 			int r = srv->opts.handler(srv->opts.handler_arg, &req, &c->who, &c->out, err,
 						  sizeof(err));
 			if (r < 0 || c->out.err) {
@@ -234,7 +234,7 @@ static int client_new(struct sc_control_server *srv, int fd)
 		return -ENOMEM;
 	c->srv = srv;
 	c->fd = fd;
-	sc_buf_init(&c->out, srv->opts.max_response);
+	sc_outbuf_init(&c->out, srv->opts.max_response);
 	int r = sc_peer_identity_read(fd, &c->who);
 	if (r < 0) {
 		free(c);

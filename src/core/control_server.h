@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "core/buf.h"
+#include "core/outbuf.h"
 #include "core/control.h"
 #include "core/loop.h"
 #include "core/peercred.h"
@@ -17,7 +17,7 @@
 // Fills BODY for a parsed request and returns 0, or returns a negative errno with a one-line
 // reason in ERR (sent as "error <reason>").
 typedef int (*sc_control_handler)(void *arg, const struct sc_control_request *req,
-				  const struct sc_peer_identity *who, struct sc_buf *body,
+				  const struct sc_peer_identity *who, struct sc_outbuf *body,
 				  char *err, size_t errlen);
 
 struct sc_control_server_options {

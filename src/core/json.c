@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-void sc_json_init(struct sc_json *j, struct sc_buf *out)
+void sc_json_init(struct sc_json *j, struct sc_outbuf *out)
 {
 	*j = (struct sc_json){ .out = out };
 }
@@ -35,7 +35,7 @@ static bool begin_value(struct sc_json *j)
 			j->key_pending = false;
 		} else {
 			if (j->has_items[d])
-				sc_buf_append(j->out, ",", 1);
+				sc_outbuf_append(j->out, ",", 1);
 			j->has_items[d] = true;
 		}
 	}
@@ -61,7 +61,7 @@ static void open_container(struct sc_json *j, bool object)
 	j->in_object[j->depth] = object;
 	j->has_items[j->depth] = false;
 	j->depth++;
-	sc_buf_append(j->out, object ? "{" : "[", 1);
+	sc_outbuf_append(j->out, object ? "{" : "[", 1);
 }
 
 static void close_container(struct sc_json *j, bool object)
@@ -73,7 +73,7 @@ static void close_container(struct sc_json *j, bool object)
 		return;
 	}
 	j->depth--;
-	sc_buf_append(j->out, object ? "}" : "]", 1);
+	sc_outbuf_append(j->out, object ? "}" : "]", 1);
 	end_value(j);
 }
 
@@ -107,10 +107,10 @@ void sc_json_key(struct sc_json *j, const char *key)
 	}
 	int d = j->depth - 1;
 	if (j->has_items[d])
-		sc_buf_append(j->out, ",", 1);
+		sc_outbuf_append(j->out, ",", 1);
 	j->has_items[d] = true;
 	sc_json_quote(j->out, key, strlen(key));
-	sc_buf_append(j->out, ":", 1);
+	sc_outbuf_append(j->out, ":", 1);
 	j->key_pending = true;
 	if (j->out->err)
 		fail(j, j->out->err);
@@ -133,7 +133,7 @@ void sc_json_int(struct sc_json *j, int64_t v)
 {
 	if (!begin_value(j))
 		return;
-	sc_buf_printf(j->out, "%" PRId64, v);
+	sc_outbuf_printf(j->out, "%" PRId64, v);
 	end_value(j);
 }
 
@@ -141,7 +141,7 @@ void sc_json_uint(struct sc_json *j, uint64_t v)
 {
 	if (!begin_value(j))
 		return;
-	sc_buf_printf(j->out, "%" PRIu64, v);
+	sc_outbuf_printf(j->out, "%" PRIu64, v);
 	end_value(j);
 }
 
@@ -149,7 +149,7 @@ void sc_json_bool(struct sc_json *j, bool v)
 {
 	if (!begin_value(j))
 		return;
-	sc_buf_puts(j->out, v ? "true" : "false");
+	sc_outbuf_puts(j->out, v ? "true" : "false");
 	end_value(j);
 }
 
@@ -157,7 +157,7 @@ void sc_json_null(struct sc_json *j)
 {
 	if (!begin_value(j))
 		return;
-	sc_buf_puts(j->out, "null");
+	sc_outbuf_puts(j->out, "null");
 	end_value(j);
 }
 
@@ -202,11 +202,11 @@ static size_t utf8_sequence_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
-int sc_json_quote(struct sc_buf *out, const char *s, size_t len)
+int sc_json_quote(struct sc_outbuf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	sc_buf_append(out, "\"", 1);
+	sc_outbuf_append(out, "\"", 1);
 	size_t i = 0;
 	while (i < len) {
 		unsigned char c = p[i];
@@ -215,35 +215,35 @@ int sc_json_quote(struct sc_buf *out, const char *s, size_t len)
 		while (run < len && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
 			run++;
 		if (run > i) {
-			sc_buf_append(out, p + i, run - i);
+			sc_outbuf_append(out, p + i, run - i);
 			i = run;
 			continue;
 		}
 		if (c == '"' || c == '\\') {
 			char esc[2] = { '\\', (char)c };
-			sc_buf_append(out, esc, 2);
+			sc_outbuf_append(out, esc, 2);
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
 			const char *named = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t"
 					: c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
 			if (named) {
-				sc_buf_append(out, named, 2);
+				sc_outbuf_append(out, named, 2);
 			} else {
 				char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-				sc_buf_append(out, esc, 6);
+				sc_outbuf_append(out, esc, 6);
 			}
 			i++;
 		} else {
 			size_t n = utf8_sequence_len(p + i, len - i);
 			if (n) {
-				sc_buf_append(out, p + i, n);
+				sc_outbuf_append(out, p + i, n);
 				i += n;
 			} else {
-				sc_buf_append(out, "\\ufffd", 6);
+				sc_outbuf_append(out, "\\ufffd", 6);
 				i++;
 			}
 		}
 	}
-	sc_buf_append(out, "\"", 1);
+	sc_outbuf_append(out, "\"", 1);
 	return out->err;
 }

@@ -10,12 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/buf.h"
+#include "core/outbuf.h"
 
 #define SC_JSON_MAX_DEPTH 16
 
 struct sc_json {
-	struct sc_buf *out;
+	struct sc_outbuf *out;
 	int depth;
 	bool in_object[SC_JSON_MAX_DEPTH];
 	bool has_items[SC_JSON_MAX_DEPTH];
@@ -24,7 +24,7 @@ struct sc_json {
 	int err;
 };
 
-void sc_json_init(struct sc_json *j, struct sc_buf *out);
+void sc_json_init(struct sc_json *j, struct sc_outbuf *out);
 void sc_json_object_begin(struct sc_json *j);
 void sc_json_object_end(struct sc_json *j);
 void sc_json_array_begin(struct sc_json *j);
@@ -41,6 +41,6 @@ int sc_json_finish(struct sc_json *j);
 
 // Appends S as a quoted JSON string: control characters escaped, bytes that are not valid
 // UTF-8 replaced by U+FFFD.
-int sc_json_quote(struct sc_buf *out, const char *s, size_t len);
+int sc_json_quote(struct sc_outbuf *out, const char *s, size_t len);
 
 #endif

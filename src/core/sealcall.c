@@ -59,8 +59,8 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 // that says what to do.
 static int control_call(struct cli *cli, const char *request)
 {
-	struct sc_buf response;
-	sc_buf_init(&response, RESPONSE_MAX);
+	struct sc_outbuf response;
+	sc_outbuf_init(&response, RESPONSE_MAX);
 	int status = 1;
 	int r = sc_control_request(cli->socket_path, request, REQUEST_TIMEOUT_MS, &response);
 	switch (r) {
@@ -106,7 +106,7 @@ static int control_call(struct cli *cli, const char *request)
 				cli->prog);
 	}
 out:
-	sc_buf_free(&response);
+	sc_outbuf_free(&response);
 	return status;
 }
 

@@ -7,56 +7,56 @@
 
 // Peer names, endpoints and reasons come from the policy and from WireGuard, not from the
 // client; still, a control character in them must not reach the operator's terminal.
-static void put_safe(struct sc_buf *out, const char *s)
+static void put_safe(struct sc_outbuf *out, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c < 0x20 || c == 0x7f)
-			sc_buf_append(out, "?", 1);
+			sc_outbuf_append(out, "?", 1);
 		else
-			sc_buf_append(out, s, 1);
+			sc_outbuf_append(out, s, 1);
 	}
 }
 
-int sc_status_render_text(const struct sc_status *st, struct sc_buf *out)
+int sc_status_render_text(const struct sc_status *st, struct sc_outbuf *out)
 {
-	sc_buf_puts(out, "site: ");
+	sc_outbuf_puts(out, "site: ");
 	put_safe(out, st->site);
-	sc_buf_puts(out, "\nstate: ");
+	sc_outbuf_puts(out, "\nstate: ");
 	put_safe(out, st->state);
 	if (st->state_reason && *st->state_reason) {
-		sc_buf_puts(out, "\nreason: ");
+		sc_outbuf_puts(out, "\nreason: ");
 		put_safe(out, st->state_reason);
 	}
-	sc_buf_puts(out, "\ntunnel: ");
+	sc_outbuf_puts(out, "\ntunnel: ");
 	put_safe(out, st->interface);
-	sc_buf_puts(out, " (");
+	sc_outbuf_puts(out, " (");
 	put_safe(out, st->backend);
-	sc_buf_puts(out, ") ");
+	sc_outbuf_puts(out, ") ");
 	put_safe(out, st->address);
-	sc_buf_puts(out, "\n");
+	sc_outbuf_puts(out, "\n");
 	for (size_t i = 0; i < st->n_peers; i++) {
 		const struct sc_vpn_peer_status *p = &st->peers[i];
-		sc_buf_puts(out, "peer ");
+		sc_outbuf_puts(out, "peer ");
 		put_safe(out, p->name);
-		sc_buf_puts(out, p->up ? ": up endpoint " : ": stale endpoint ");
+		sc_outbuf_puts(out, p->up ? ": up endpoint " : ": stale endpoint ");
 		put_safe(out, p->endpoint[0] ? p->endpoint : "none");
 		if (p->last_handshake_age_s >= 0)
-			sc_buf_printf(out, " handshake %" PRId64 "s ago", p->last_handshake_age_s);
+			sc_outbuf_printf(out, " handshake %" PRId64 "s ago", p->last_handshake_age_s);
 		else
-			sc_buf_puts(out, " handshake never");
-		sc_buf_printf(out, " rx %" PRIu64 " tx %" PRIu64, p->rx_bytes, p->tx_bytes);
+			sc_outbuf_puts(out, " handshake never");
+		sc_outbuf_printf(out, " rx %" PRIu64 " tx %" PRIu64, p->rx_bytes, p->tx_bytes);
 		if (!p->up && p->reason[0]) {
-			sc_buf_puts(out, " (");
+			sc_outbuf_puts(out, " (");
 			put_safe(out, p->reason);
-			sc_buf_puts(out, ")");
+			sc_outbuf_puts(out, ")");
 		}
-		sc_buf_puts(out, "\n");
+		sc_outbuf_puts(out, "\n");
 	}
 	return out->err;
 }
 
-int sc_status_render_json(const struct sc_status *st, struct sc_buf *out)
+int sc_status_render_json(const struct sc_status *st, struct sc_outbuf *out)
 {
 	struct sc_json j;
 	sc_json_init(&j, out);
@@ -99,6 +99,6 @@ int sc_status_render_json(const struct sc_status *st, struct sc_buf *out)
 	sc_json_object_end(&j);
 	int r = sc_json_finish(&j);
 	if (r == 0)
-		r = sc_buf_append(out, "\n", 1);
+		r = sc_outbuf_append(out, "\n", 1);
 	return r;
 }

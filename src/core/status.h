@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "core/buf.h"
+#include "core/outbuf.h"
 #include "vpn/vpn.h"
 
 struct sc_status {
@@ -14,13 +14,13 @@ struct sc_status {
 	const char *state;        // sc_appliance_state_name()
 	const char *state_reason; // why the state was entered (text form only)
 	const char *interface;
-	const char *backend;      // "kernel", "userspace", or "down" between restarts
+	const char *backend;      // "kernel" or "userspace"
 	const char *address;      // "10.77.0.1/24"
 	const struct sc_vpn_peer_status *peers;
 	size_t n_peers;
 };
 
-int sc_status_render_text(const struct sc_status *st, struct sc_buf *out);
-int sc_status_render_json(const struct sc_status *st, struct sc_buf *out);
+int sc_status_render_text(const struct sc_status *st, struct sc_outbuf *out);
+int sc_status_render_json(const struct sc_status *st, struct sc_outbuf *out);
 
 #endif

@@ -42,8 +42,8 @@ static void check_request(const struct sc_control_request *req, size_t size)
 // character or unescaped quote.
 static void check_json_quote(const uint8_t *data, size_t size)
 {
-	struct sc_buf b;
-	sc_buf_init(&b, 16 * size + 16);
+	struct sc_outbuf b;
+	sc_outbuf_init(&b, 16 * size + 16);
 	if (sc_json_quote(&b, (const char *)data, size) < 0)
 		abort();
 	if (b.len < 2 || b.data[0] != '"' || b.data[b.len - 1] != '"')
@@ -59,7 +59,7 @@ static void check_json_quote(const uint8_t *data, size_t size)
 		if (c == '"')
 			abort();
 	}
-	sc_buf_free(&b);
+	sc_outbuf_free(&b);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

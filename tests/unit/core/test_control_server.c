@@ -23,13 +23,13 @@ struct handler_state {
 };
 
 static int handler(void *arg, const struct sc_control_request *req,
-		   const struct sc_peer_identity *who, struct sc_buf *body, char *err, size_t errlen)
+		   const struct sc_peer_identity *who, struct sc_outbuf *body, char *err, size_t errlen)
 {
 	struct handler_state *hs = arg;
 	hs->calls++;
 	hs->last_uid = who->uid;
 	if (!sc_control_wants_json(req)) {
-		sc_buf_puts(body, "site: test\nstate: ready\n");
+		sc_outbuf_puts(body, "site: test\nstate: ready\n");
 		return 0;
 	}
 	if (hs->body_bytes == 0) {
@@ -37,7 +37,7 @@ static int handler(void *arg, const struct sc_control_request *req,
 		return -EAGAIN;
 	}
 	for (size_t i = 0; i < hs->body_bytes; i++)
-		sc_buf_append(body, i % 64 == 63 ? "\n" : "x", 1);
+		sc_outbuf_append(body, i % 64 == 63 ? "\n" : "x", 1);
 	return 0;
 }
 
@@ -63,7 +63,7 @@ static int connect_raw(void)
 
 // Reads what the server sends on FD until it closes, running the loop meanwhile; gives up
 // after BUDGET_MS. Returns the bytes read (-1 if the server never closed).
-static long drain(struct sc_loop *loop, int fd, struct sc_buf *got, unsigned budget_ms)
+static long drain(struct sc_loop *loop, int fd, struct sc_outbuf *got, unsigned budget_ms)
 {
 	uint64_t until = sc_loop_now_ms() + budget_ms;
 	while (sc_loop_now_ms() < until) {
@@ -72,7 +72,7 @@ static long drain(struct sc_loop *loop, int fd, struct sc_buf *got, unsigned bud
 			char chunk[8192];
 			ssize_t n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
 			if (n > 0) {
-				sc_buf_append(got, chunk, (size_t)n);
+				sc_outbuf_append(got, chunk, (size_t)n);
 				continue;
 			}
 			if (n == 0 || (n < 0 && errno == ECONNRESET))
@@ -87,14 +87,14 @@ static void exchange(struct sc_loop *loop, const char *data, size_t len, const c
 {
 	int fd = connect_raw();
 	CHECK_EQ_INT(send(fd, data, len, MSG_NOSIGNAL), (long)len);
-	struct sc_buf got;
-	sc_buf_init(&got, 1 << 22);
+	struct sc_outbuf got;
+	sc_outbuf_init(&got, 1 << 22);
 	CHECK(drain(loop, fd, &got, 2000) >= 0);
 	if (!got.data || strcmp(got.data, want) != 0)
 		fprintf(stderr, "sent %.40s: got '%s' want '%s'\n", data, got.data ? got.data : "",
 			want);
 	CHECK(got.data && strcmp(got.data, want) == 0);
-	sc_buf_free(&got);
+	sc_outbuf_free(&got);
 	close(fd);
 }
 
@@ -118,21 +118,21 @@ static void test_requests(struct sc_loop *loop, struct handler_state *hs)
 	int fd = connect_raw();
 	CHECK_EQ_INT(send(fd, "status", 6, MSG_NOSIGNAL), 6);
 	CHECK_EQ_INT(shutdown(fd, SHUT_WR), 0);
-	struct sc_buf got;
-	sc_buf_init(&got, 4096);
+	struct sc_outbuf got;
+	sc_outbuf_init(&got, 4096);
 	CHECK(drain(loop, fd, &got, 2000) >= 0);
 	CHECK(got.data && strcmp(got.data, "error request must end with a newline\n") == 0);
-	sc_buf_free(&got);
+	sc_outbuf_free(&got);
 	close(fd);
 
 	// An answer much larger than a socket buffer arrives whole.
 	hs->body_bytes = 300000;
 	fd = connect_raw();
 	CHECK_EQ_INT(send(fd, "status json\n", 12, MSG_NOSIGNAL), 12);
-	sc_buf_init(&got, 1 << 22);
+	sc_outbuf_init(&got, 1 << 22);
 	CHECK_EQ_INT(drain(loop, fd, &got, 3000), 3 + 300000);
 	CHECK(got.data && memcmp(got.data, "ok\nxxx", 6) == 0);
-	sc_buf_free(&got);
+	sc_outbuf_free(&got);
 	close(fd);
 
 	// Larger than the limit: refused as a whole.
@@ -150,12 +150,12 @@ static void test_slow_clients(struct sc_loop *loop, struct sc_control_server *sr
 	uint64_t start = sc_loop_now_ms();
 	EXCHANGE_S(loop, "status\n", "ok\nsite: test\nstate: ready\n");
 	CHECK(sc_loop_now_ms() - start < 250);
-	struct sc_buf got;
-	sc_buf_init(&got, 4096);
+	struct sc_outbuf got;
+	sc_outbuf_init(&got, 4096);
 	CHECK_EQ_INT(drain(loop, slow, &got, 2000), 0);
 	uint64_t took = sc_loop_now_ms() - start;
 	CHECK(took >= 290 && took < 1500);
-	sc_buf_free(&got);
+	sc_outbuf_free(&got);
 	close(slow);
 	CHECK_EQ_INT(sc_control_server_client_count(srv), 0);
 
@@ -196,8 +196,8 @@ static int client_in_child(struct sc_loop *loop, const char *request, const char
 		if (as_uid != getuid() && (setgroups(0, NULL) < 0 || setgid(as_gid) < 0 ||
 					   setuid(as_uid) < 0))
 			_exit(10);
-		struct sc_buf resp;
-		sc_buf_init(&resp, 1 << 20);
+		struct sc_outbuf resp;
+		sc_outbuf_init(&resp, 1 << 20);
 		int r = sc_control_request(path, request, 2000, &resp);
 		if (r < 0)
 			_exit(r == -ENOENT || r == -ECONNREFUSED ? 3 : 11);

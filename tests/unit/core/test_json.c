@@ -6,11 +6,11 @@
 
 static void quote(const char *s, size_t len, char *out, size_t outsz)
 {
-	struct sc_buf b;
-	sc_buf_init(&b, 4096);
+	struct sc_outbuf b;
+	sc_outbuf_init(&b, 4096);
 	CHECK_EQ_INT(sc_json_quote(&b, s, len), 0);
 	snprintf(out, outsz, "%s", b.data ? b.data : "");
-	sc_buf_free(&b);
+	sc_outbuf_free(&b);
 }
 
 #define QUOTE_IS(s, expected)                                                             \
@@ -46,8 +46,8 @@ static void test_escaping(void)
 
 static void test_document(void)
 {
-	struct sc_buf b;
-	sc_buf_init(&b, 4096);
+	struct sc_outbuf b;
+	sc_outbuf_init(&b, 4096);
 	struct sc_json j;
 	sc_json_init(&j, &b);
 	sc_json_object_begin(&j);
@@ -73,13 +73,13 @@ static void test_document(void)
 	CHECK_EQ_INT(sc_json_finish(&j), 0);
 	CHECK(strcmp(b.data, "{\"s\":\"x\",\"neg\":-1,\"big\":18446744073709551615,\"list\":[true,"
 			     "false,null,{},[]],\"k\\\"ey\":-9223372036854775808}") == 0);
-	sc_buf_free(&b);
+	sc_outbuf_free(&b);
 }
 
 static int misuse(int which)
 {
-	struct sc_buf b;
-	sc_buf_init(&b, 4096);
+	struct sc_outbuf b;
+	sc_outbuf_init(&b, 4096);
 	struct sc_json j;
 	sc_json_init(&j, &b);
 	switch (which) {
@@ -117,7 +117,7 @@ static int misuse(int which)
 		break;
 	}
 	int r = sc_json_finish(&j);
-	sc_buf_free(&b);
+	sc_outbuf_free(&b);
 	return r;
 }
 
@@ -130,29 +130,29 @@ static void test_misuse(void)
 
 static void test_buffer_limit(void)
 {
-	struct sc_buf b;
-	sc_buf_init(&b, 10);
-	CHECK_EQ_INT(sc_buf_puts(&b, "0123456789"), 0);
+	struct sc_outbuf b;
+	sc_outbuf_init(&b, 10);
+	CHECK_EQ_INT(sc_outbuf_puts(&b, "0123456789"), 0);
 	CHECK_EQ_INT(b.len, 10);
-	CHECK_EQ_INT(sc_buf_puts(&b, "x"), -E2BIG);
+	CHECK_EQ_INT(sc_outbuf_puts(&b, "x"), -E2BIG);
 	// Sticky: later appends fail too, and the contents stay as they were.
-	CHECK_EQ_INT(sc_buf_puts(&b, ""), -E2BIG);
+	CHECK_EQ_INT(sc_outbuf_puts(&b, ""), -E2BIG);
 	CHECK(strcmp(b.data, "0123456789") == 0);
-	sc_buf_reset(&b);
-	CHECK_EQ_INT(sc_buf_printf(&b, "%d-%s", 42, "ab"), 0);
+	sc_outbuf_reset(&b);
+	CHECK_EQ_INT(sc_outbuf_printf(&b, "%d-%s", 42, "ab"), 0);
 	CHECK(strcmp(b.data, "42-ab") == 0);
-	CHECK_EQ_INT(sc_buf_printf(&b, "%s", "too long"), -E2BIG);
-	sc_buf_free(&b);
+	CHECK_EQ_INT(sc_outbuf_printf(&b, "%s", "too long"), -E2BIG);
+	sc_outbuf_free(&b);
 
 	// A JSON document that outgrows its buffer reports it.
-	sc_buf_init(&b, 8);
+	sc_outbuf_init(&b, 8);
 	struct sc_json j;
 	sc_json_init(&j, &b);
 	sc_json_array_begin(&j);
 	sc_json_string(&j, "longer than eight");
 	sc_json_array_end(&j);
 	CHECK_EQ_INT(sc_json_finish(&j), -E2BIG);
-	sc_buf_free(&b);
+	sc_outbuf_free(&b);
 }
 
 int main(void)

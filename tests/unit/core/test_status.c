@@ -28,8 +28,8 @@ static struct sc_status sample(void)
 static void test_text(void)
 {
 	struct sc_status st = sample();
-	struct sc_buf b;
-	sc_buf_init(&b, 1 << 16);
+	struct sc_outbuf b;
+	sc_outbuf_init(&b, 1 << 16);
 	CHECK_EQ_INT(sc_status_render_text(&st, &b), 0);
 	const char *want =
 		"site: paris\n"
@@ -41,21 +41,21 @@ static void test_text(void)
 	if (strcmp(b.data, want) != 0)
 		fprintf(stderr, "got:\n%s", b.data);
 	CHECK(strcmp(b.data, want) == 0);
-	sc_buf_free(&b);
+	sc_outbuf_free(&b);
 
 	// Control characters from WireGuard or the policy never reach the terminal.
 	snprintf(peers[1].reason, sizeof(peers[1].reason), "evil\x1b[2J\nline");
-	sc_buf_init(&b, 1 << 16);
+	sc_outbuf_init(&b, 1 << 16);
 	CHECK_EQ_INT(sc_status_render_text(&st, &b), 0);
 	CHECK_STR_CONTAINS(b.data, "(evil?[2J?line)\n");
-	sc_buf_free(&b);
+	sc_outbuf_free(&b);
 }
 
 static void test_json(void)
 {
 	struct sc_status st = sample();
-	struct sc_buf b;
-	sc_buf_init(&b, 1 << 16);
+	struct sc_outbuf b;
+	sc_outbuf_init(&b, 1 << 16);
 	CHECK_EQ_INT(sc_status_render_json(&st, &b), 0);
 	const char *want =
 		"{\"site\":\"paris\",\"state\":\"degraded\",\"tunnel\":{\"interface\":\"sc0\","
@@ -68,24 +68,24 @@ static void test_json(void)
 	if (strcmp(b.data, want) != 0)
 		fprintf(stderr, "got:\n%s", b.data);
 	CHECK(strcmp(b.data, want) == 0);
-	sc_buf_free(&b);
+	sc_outbuf_free(&b);
 
 	snprintf(peers[1].reason, sizeof(peers[1].reason), "say \"hi\"\n\\");
-	sc_buf_init(&b, 1 << 16);
+	sc_outbuf_init(&b, 1 << 16);
 	CHECK_EQ_INT(sc_status_render_json(&st, &b), 0);
 	CHECK_STR_CONTAINS(b.data, "\"reason\":\"say \\\"hi\\\"\\n\\\\\"}");
-	sc_buf_free(&b);
+	sc_outbuf_free(&b);
 
 	// Too little room is an error, not a truncated document.
-	sc_buf_init(&b, 100);
+	sc_outbuf_init(&b, 100);
 	CHECK(sc_status_render_json(&st, &b) < 0);
-	sc_buf_free(&b);
+	sc_outbuf_free(&b);
 
 	st.n_peers = 0;
-	sc_buf_init(&b, 1 << 16);
+	sc_outbuf_init(&b, 1 << 16);
 	CHECK_EQ_INT(sc_status_render_json(&st, &b), 0);
 	CHECK_STR_CONTAINS(b.data, "\"peers\":[]}");
-	sc_buf_free(&b);
+	sc_outbuf_free(&b);
 }
 
 int main(void)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "core/buf.h"
+#include "core/outbuf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -7,19 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sc_buf_init(struct sc_buf *b, size_t max)
+void sc_outbuf_init(struct sc_outbuf *b, size_t max)
 {
 	memset(b, 0, sizeof(*b));
 	b->max = max;
 }
 
-void sc_buf_free(struct sc_buf *b)
+void sc_outbuf_free(struct sc_outbuf *b)
 {
 	free(b->data);
-	sc_buf_init(b, b->max);
+	sc_outbuf_init(b, b->max);
 }
 
-void sc_buf_reset(struct sc_buf *b)
+void sc_outbuf_reset(struct sc_outbuf *b)
 {
 	b->len = 0;
 	b->err = 0;
@@ -27,7 +27,7 @@ void sc_buf_reset(struct sc_buf *b)
 		b->data[0] = '\0';
 }
 
-static int reserve(struct sc_buf *b, size_t extra)
+static int reserve(struct sc_outbuf *b, size_t extra)
 {
 	if (b->err)
 		return b->err;
@@ -51,7 +51,7 @@ static int reserve(struct sc_buf *b, size_t extra)
 	return 0;
 }
 
-int sc_buf_append(struct sc_buf *b, const void *data, size_t len)
+int sc_outbuf_append(struct sc_outbuf *b, const void *data, size_t len)
 {
 	int r = reserve(b, len);
 	if (r < 0)
@@ -63,12 +63,12 @@ int sc_buf_append(struct sc_buf *b, const void *data, size_t len)
 	return 0;
 }
 
-int sc_buf_puts(struct sc_buf *b, const char *s)
+int sc_outbuf_puts(struct sc_outbuf *b, const char *s)
 {
-	return sc_buf_append(b, s, strlen(s));
+	return sc_outbuf_append(b, s, strlen(s));
 }
 
-int sc_buf_printf(struct sc_buf *b, const char *fmt, ...)
+int sc_outbuf_printf(struct sc_outbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
