@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include "base/strutil.h"
 #include "policy_test.h"
 
 static char data_dir[PATH_MAX];
@@ -351,6 +352,68 @@ static void test_errors_print(void)
 	CHECK(p == NULL);
 }
 
+// A hub-sized policy at the limits: 1024 peers with 64 host routes each and 1024 sites.
+// EXTRA is appended to the last peer's allowed_ips.
+static char *big_policy(const char *extra)
+{
+	size_t cap = 1024 * 1100 + 1024 * 120 + 512;
+	char *yaml = malloc(cap);
+	if (!yaml)
+		return NULL;
+	size_t used = (size_t)snprintf(yaml, cap,
+				       "site: {name: hub}\ntunnel:\n  private_key_file: k\n  address: 10.255.0.1/16\n  peers:\n");
+	for (unsigned i = 0; i < 1024; i++) {
+		uint8_t raw[32] = { (uint8_t)(i >> 8), (uint8_t)i, 0x5c };
+		char key[48];
+		sc_base64_encode(raw, sizeof(raw), key, sizeof(key));
+		used += (size_t)snprintf(yaml + used, cap - used, "    - {name: site%u, public_key: %s, allowed_ips: [", i, key);
+		// The last peer gives its 64th slot to EXTRA, staying at the limit.
+		unsigned hosts = i == 1023 && extra ? 63 : 64;
+		for (unsigned k = 0; k < hosts; k++) {
+			unsigned host = i * 64 + k;
+			used += (size_t)snprintf(yaml + used, cap - used, "%s10.0.%u.%u", k ? "," : "", host >> 8, host & 255);
+		}
+		used += (size_t)snprintf(yaml + used, cap - used, "%s%s]}\n", i == 1023 && extra ? "," : "",
+					 i == 1023 && extra ? extra : "");
+	}
+	used += (size_t)snprintf(yaml + used, cap - used, "sip: {certificate: c, private_key: k, ca: ca}\ndirectory:\n");
+	for (unsigned i = 0; i < 1024; i++)
+		used += (size_t)snprintf(yaml + used, cap - used,
+					 "  - {name: site%u, uri: 'sips:site%u@site%u.example', address: 10.0.%u.%u}\n", i, i,
+					 i, (i * 64) >> 8, (i * 64) & 255);
+	CHECK(used < cap);
+	return yaml;
+}
+
+static void test_scale(void)
+{
+	char *yaml = big_policy(NULL);
+	struct sc_policy *p = yaml ? load_ok("big.yaml", yaml) : NULL;
+	if (p) {
+		CHECK_EQ_INT(p->tunnel.n_peers, 1024);
+		CHECK_EQ_INT(p->n_directory, 1024);
+		uint8_t a[4] = { 10, 0, 255, 255 };
+		const struct sc_peer *peer = sc_policy_peer_for_address(p, AF_INET, a);
+		CHECK(peer && strcmp(peer->name, "site1023") == 0);
+	}
+	sc_policy_free(p);
+	free(yaml);
+	// One overlapping route among 65537 is found and named.
+	yaml = big_policy("10.0.0.0/30");
+	struct sc_policy_errors errors = { 0 };
+	p = NULL;
+	if (yaml) {
+		CHECK_EQ_INT(sc_policy_load_buffer("big.yaml", yaml, strlen(yaml), false, &p, &errors), -EINVAL);
+		CHECK_EQ_INT(errors.count, 4);
+		CHECK(find_error(&errors, "tunnel.peers[1023].allowed_ips[63]",
+				 "10.0.0.0/30 overlaps 10.0.0.0/32 of peer 'site0'") != NULL);
+		CHECK(find_error(&errors, "tunnel.peers[1023].allowed_ips[63]",
+				 "10.0.0.0/30 overlaps 10.0.0.3/32 of peer 'site0'") != NULL);
+	}
+	sc_policy_errors_free(&errors);
+	free(yaml);
+}
+
 int main(void)
 {
 	const char *data = getenv("SC_TEST_DATA");
@@ -363,5 +426,6 @@ int main(void)
 	test_buffer_name_resolution();
 	test_yaml_forms();
 	test_errors_print();
+	test_scale();
 	return check_done();
 }
