@@ -42,6 +42,7 @@ struct daemon {
 	char tunnel_detail[96];
 	bool tunnel_lost_logged;
 	bool notified_ready;
+	bool app_started;      // the state machine runs (a bad policy never gets this far)
 	int lock_fd;
 	int exit_code;
 };
@@ -379,6 +380,7 @@ static int start(struct daemon *d)
 		return r;
 	}
 	sc_appliance_init(&d->app, sc_loop_now_ms());
+	d->app_started = true;
 	notify("STATUS=state: starting (bringing the tunnel up)");
 
 	// The tunnel first: no socket of ours exists until it is up.
@@ -406,13 +408,14 @@ static int start(struct daemon *d)
 static void stop(struct daemon *d, const char *why)
 {
 	struct sc_appliance_transition t;
-	if (sc_appliance_stop(&d->app, why, sc_loop_now_ms(), &t))
+	if (d->app_started && sc_appliance_stop(&d->app, why, sc_loop_now_ms(), &t))
 		log_transition(d, &t);
 	sc_vpn_down(d->vpn);
 	d->vpn = NULL;
 	sc_control_server_close(d->control);
 	d->control = NULL;
-	if (sc_appliance_stopped(&d->app, "tunnel down, control socket removed", sc_loop_now_ms(), &t))
+	if (d->app_started &&
+	    sc_appliance_stopped(&d->app, "tunnel down, control socket removed", sc_loop_now_ms(), &t))
 		log_transition(d, &t);
 	sc_loop_timer_free(d->poll_timer);
 	sc_loop_timer_free(d->watchdog_timer);
