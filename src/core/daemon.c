@@ -23,8 +23,9 @@
 #include "policy/policy.h"
 #include "vpn/vpn.h"
 
-#define EXIT_STARTUP 1
+#define EXIT_REFUSED 1 // the policy or a self-test: restarting cannot help
 #define EXIT_USAGE 2
+#define EXIT_FAILED 3  // anything else at startup or later: a restart may help
 #define POLL_INTERVAL_MS 1000
 #define CONTROL_GROUP "sealcall"
 #define CONTROL_MAX_RESPONSE (1u << 20)
@@ -271,7 +272,7 @@ static int check_config(const struct sc_daemon_args *args)
 	}
 	sc_policy_free(p);
 	sc_policy_errors_free(&errs);
-	return r == 0 ? 0 : EXIT_STARTUP;
+	return r == 0 ? 0 : EXIT_REFUSED;
 }
 
 static int load_policy(struct daemon *d)
@@ -355,19 +356,18 @@ static int open_control(struct daemon *d)
 	return sc_control_server_open(d->loop, &o, &d->control);
 }
 
+// Returns 0 or the exit code to stop with.
 static int start(struct daemon *d)
 {
-	int r = load_policy(d);
-	if (r < 0)
-		return r;
+	if (load_policy(d) < 0)
+		return EXIT_REFUSED;
 	sc_prefix_format(&d->policy->tunnel.address, d->address, sizeof(d->address));
 	// The crypto the calls will rely on is checked before anything is exposed.
-	r = sc_selftests_run();
+	if (sc_selftests_run() < 0)
+		return EXIT_REFUSED;
+	int r = prepare_runtime_dir(d);
 	if (r < 0)
-		return r;
-	r = prepare_runtime_dir(d);
-	if (r < 0)
-		return r;
+		return EXIT_FAILED;
 	r = sc_loop_new(&d->loop);
 	if (r == 0)
 		r = sc_loop_handle_signals(d->loop, on_signal, d);
@@ -377,7 +377,7 @@ static int start(struct daemon *d)
 		r = sc_loop_timer_new(d->loop, feed_watchdog, d, &d->watchdog_timer);
 	if (r < 0) {
 		sc_err("cannot set up the event loop: %s", strerror(-r));
-		return r;
+		return EXIT_FAILED;
 	}
 	sc_appliance_init(&d->app, sc_loop_now_ms());
 	d->app_started = true;
@@ -387,11 +387,11 @@ static int start(struct daemon *d)
 	struct sc_vpn_options vo = { .runtime_dir = d->args.runtime_dir };
 	r = sc_vpn_up(d->policy, &vo, &d->vpn);
 	if (r < 0)
-		return r;
+		return EXIT_FAILED;
 	update_state(d);
 	r = open_control(d);
 	if (r < 0)
-		return r;
+		return EXIT_FAILED;
 	sc_info("control socket %s ready", d->control_path);
 
 	sc_loop_timer_arm(d->poll_timer, POLL_INTERVAL_MS, POLL_INTERVAL_MS);
@@ -430,7 +430,7 @@ int sc_daemon_main(int argc, char **argv)
 	// Before anything else, so that no thread or child ever sees these signals unblocked.
 	if (sc_loop_block_signals() < 0) {
 		fprintf(stderr, "sealcalld: cannot block signals\n");
-		return EXIT_STARTUP;
+		return EXIT_FAILED;
 	}
 	struct daemon d = { .lock_fd = -1 };
 	char err[256];
@@ -452,16 +452,14 @@ int sc_daemon_main(int argc, char **argv)
 
 	sc_log_use_journal_prefix(sc_sd_stderr_is_journal());
 	sc_info("sealcalld %s starting with %s", SEALCALL_VERSION, d.args.config);
-	int code = 0;
 	const char *why = "startup failed";
-	if (start(&d) < 0) {
-		code = EXIT_STARTUP;
-	} else {
+	int code = start(&d);
+	if (code == 0) {
 		int r = sc_loop_run(d.loop);
 		if (r < 0) {
 			sc_err("event loop failed: %s", strerror(-r));
 			why = "event loop failed";
-			code = EXIT_STARTUP;
+			code = EXIT_FAILED;
 		}
 	}
 	stop(&d, why);

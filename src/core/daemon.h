@@ -5,7 +5,9 @@
 #ifndef SC_CORE_DAEMON_H
 #define SC_CORE_DAEMON_H
 
-// Exit codes: 0 stopped cleanly, 1 bad policy or startup failure, 2 usage error.
+// Exit codes: 0 stopped on request; 1 the policy (or a cryptographic self-test) refused, which
+// no restart can fix (sealcall.service has RestartPreventExitStatus=1); 2 usage error;
+// 3 any other failure (tunnel, runtime directory, control socket), which a restart may fix.
 int sc_daemon_main(int argc, char **argv);
 
 #endif

@@ -50,7 +50,7 @@ sock=$dir/run/control
 out=$(netsim_exec paris "$SC_BUILD_DIR/src/core/sealcalld" --config "$dir/sealcall.yaml" \
 	--runtime-dir "$dir/run" 2>&1)
 rc=$?
-[[ $rc -eq 1 ]] || sc_fail "second daemon exit $rc, want 1: $out"
+[[ $rc -eq 3 ]] || sc_fail "second daemon exit $rc, want 3: $out"
 [[ $out == *"another sealcalld is running"* ]] || sc_fail "second daemon says: $out"
 netsim_wait_status paris 'peer lyon: up' 5 || sc_fail "the first daemon was disturbed"
 [[ -S $sock ]] || sc_fail "the second daemon removed the first one's socket"
