@@ -88,7 +88,7 @@ int sc_sip_txn_respond(struct sc_sip_txn_table *t, uint64_t now, uint32_t id, co
 		       size_t len, struct sc_sip_txn_out *out);
 
 // The connection carrying FLOW failed: every live transaction on it reports a transport
-// error and ends.
+// error and ends. Stops early when OUT is nearly full: call again until it adds nothing.
 void sc_sip_txn_flow_failed(struct sc_sip_txn_table *t, uint64_t now, uint64_t flow,
 			    struct sc_sip_txn_out *out);
 
