@@ -160,10 +160,7 @@ static void test_slow_clients(struct sc_loop *loop, struct sc_control_server *sr
 	CHECK_EQ_INT(sc_control_server_client_count(srv), 0);
 
 	// A client that never reads a big answer is dropped after the write deadline.
-	int lazy;
-	struct handler_state *hs = NULL;
-	(void)hs;
-	lazy = connect_raw();
+	int lazy = connect_raw();
 	CHECK_EQ_INT(send(lazy, "status json\n", 12, MSG_NOSIGNAL), 12);
 	uint64_t until = sc_loop_now_ms() + 1600;
 	while (sc_loop_now_ms() < until)
