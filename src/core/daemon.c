@@ -45,7 +45,6 @@ struct daemon {
 	bool notified_ready;
 	bool app_started;      // the state machine runs (a bad policy never gets this far)
 	int lock_fd;
-	int exit_code;
 };
 
 static void notify(const char *message)
@@ -103,7 +102,7 @@ static void tunnel_lost(struct daemon *d, const char *why)
 	if (!d->tunnel_lost_logged) {
 		d->tunnel_lost_logged = true;
 		// Recreating the tunnel in place would drop the kill switch for a moment; staying
-		// down with it in place leaks nothing. systemd's Restart= brings it back cleanly.
+		// down with it in place leaks nothing until the operator restarts the daemon.
 		sc_err("tunnel lost (%s): calls are refused until sealcalld is restarted "
 		       "(systemctl restart sealcall)", d->tunnel_detail);
 	}
