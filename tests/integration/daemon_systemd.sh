@@ -7,8 +7,8 @@
 # timeout: 150
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-source "$here/../../integration/lib.sh"
-source "$here/../../netsim/netsim.sh"
+source "$here/lib.sh"
+source "$here/../netsim/netsim.sh"
 sc_require_root_and_tools
 command -v setpriv >/dev/null || { echo "SKIP: setpriv missing (util-linux)" >&2; exit 77; }
 
