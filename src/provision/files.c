@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "provision/files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/secret.h"
+
+int pv_join(char *out, size_t outsz, const char *a, const char *b)
+{
+	int n = snprintf(out, outsz, "%s/%s", a, b);
+	return n < 0 || (size_t)n >= outsz ? -ENAMETOOLONG : 0;
+}
+
+bool pv_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+void pv_free_file(char *data, size_t len, bool secret)
+{
+	if (secret)
+		sc_secret_free(data, len + 1);
+	else
+		free(data);
+}
+
+int pv_read_file(const char *path, size_t max, bool secret, char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	char *buf = NULL;
+	size_t cap = max + 1, got = 0;
+	int rc = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = -EISDIR;
+		goto out;
+	}
+	if (secret && (st.st_mode & 077)) {
+		rc = -EPERM;
+		goto out;
+	}
+	if ((size_t)st.st_size > max) {
+		rc = -EFBIG;
+		goto out;
+	}
+	buf = malloc(cap);
+	if (!buf) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got == cap) {
+			rc = -EFBIG;
+			goto out;
+		}
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	buf = NULL;
+out:
+	if (buf)
+		pv_free_file(buf, max, secret);
+	close(fd);
+	return rc;
+}
+
+static bool same_content(const char *path, const void *data, size_t len, mode_t mode)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 07777) != mode ||
+	    (size_t)st.st_size != len)
+		return false;
+	char *old;
+	size_t old_len;
+	bool secret = (mode & 077) == 0;
+	if (pv_read_file(path, len, secret, &old, &old_len) != 0)
+		return false;
+	bool same = old_len == len && memcmp(old, data, len) == 0;
+	pv_free_file(old, len, secret);
+	return same;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int sync_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = fsync(fd) == 0 ? 0 : -errno;
+	close(fd);
+	return rc;
+}
+
+int pv_write_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+	if (same_content(path, data, len, mode))
+		return 0;
+	char tmp[PATH_MAX];
+	if (snprintf(tmp, sizeof(tmp), "%s.provision-tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	// The secret's mode is set by open itself, so no moment exists when others could read it.
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0 && errno == EEXIST) {
+		// Left by an interrupted run (runs hold the output lock, so never a live one).
+		unlink(tmp);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	}
+	if (fd < 0)
+		return -errno;
+	int rc = 0;
+	// The umask may have taken bits away from a public file's mode; give them back.
+	if (fchmod(fd, mode) != 0 || (rc = write_all(fd, data, len)) != 0 || fsync(fd) != 0) {
+		if (!rc)
+			rc = -errno;
+		close(fd);
+		unlink(tmp);
+		return rc;
+	}
+	if (close(fd) != 0) {
+		rc = -errno;
+		unlink(tmp);
+		return rc;
+	}
+	if (rename(tmp, path) != 0) {
+		rc = -errno;
+		unlink(tmp);
+		return rc;
+	}
+	rc = sync_parent(path);
+	return rc < 0 ? rc : 1;
+}
+
+int pv_make_dir(const char *dir)
+{
+	if (mkdir(dir, 0700) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	struct stat st;
+	if (stat(dir, &st) != 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
