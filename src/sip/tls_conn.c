@@ -436,8 +436,19 @@ static void on_fd(struct sc_loop *loop, int fd, uint32_t events, void *arg)
 	release(c);
 }
 
+// "10 s" or "300 ms", for messages.
+static const char *duration(uint32_t ms, char *buf, size_t len)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, len, "%u s", ms / 1000);
+	else
+		snprintf(buf, len, "%u ms", ms);
+	return buf;
+}
+
 static void on_timer(struct sc_loop *loop, struct sc_loop_timer *timer, void *arg)
 {
+	char d[32];
 	struct sc_sip_conn *c = arg;
 	struct sc_sip_tls *t = c->t;
 	uint64_t now = sc_loop_now_ms();
@@ -447,11 +458,13 @@ static void on_timer(struct sc_loop *loop, struct sc_loop_timer *timer, void *ar
 	if (now < deadline_of(c)) {
 		arm_timer(c); // traffic moved the deadline since the timer was armed
 	} else if (c->state != TLS_CONN_ESTABLISHED) {
-		conn_fail(c, ETIMEDOUT, "TLS handshake not finished within %u ms", t->handshake_ms);
+		conn_fail(c, ETIMEDOUT, "TLS handshake not finished within %s",
+			  duration(t->handshake_ms, d, sizeof(d)));
 	} else if (c->incoming) {
-		conn_fail(c, ETIMEDOUT, "nothing received for %u s", t->idle_ms / 1000);
+		conn_fail(c, ETIMEDOUT, "nothing received for %s", duration(t->idle_ms, d, sizeof(d)));
 	} else if (c->awaiting_pong) {
-		conn_fail(c, ETIMEDOUT, "keepalive ping not answered within %u ms", t->pong_ms);
+		conn_fail(c, ETIMEDOUT, "keepalive ping not answered within %s",
+			  duration(t->pong_ms, d, sizeof(d)));
 	} else if (queue(c, ping_bytes, 4) != 0) {
 		conn_fail(c, ENOBUFS, "send queue full (the peer does not read)");
 	} else {

@@ -136,8 +136,8 @@ int tls_listen_socket(const char *ifname, const struct sc_prefix *addr, uint16_t
 			sc_err("sip: %s is already in use: another sealcalld, or another program on "
 			       "sip.port %u; stop it or change sip.port", where, port);
 		else if (rc == -EADDRNOTAVAIL)
-			sc_err("sip: the tunnel address of %s is not assigned on this host: is the "
-			       "tunnel %s configured?", where, ifname);
+			sc_err("sip: cannot listen on %s: the tunnel address is not assigned on this "
+			       "host (is the tunnel %s configured?)", where, ifname);
 		else
 			sc_err("sip: cannot listen on %s: %s", where, strerror(-rc));
 		goto out;
