@@ -327,7 +327,8 @@ int sc_call_media_hangup(struct sc_call_media *cm, uint64_t now_ms)
 	if (cm->state == SC_CALL_MEDIA_ENDED)
 		return -EALREADY;
 	call_clock(cm, now_ms);
-	bool keyed = cm->state == SC_CALL_MEDIA_SECURE;
+	// Keyed once is enough: after a ZRTP Error that ended a secure call, SRTCP still works.
+	bool keyed = cm->secure;
 	if (keyed)
 		call_send_rtcp(cm, now_ms, "hang-up");
 	cm->state = SC_CALL_MEDIA_ENDED;
