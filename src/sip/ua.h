@@ -54,14 +54,21 @@ struct sc_sip_ua_flow {
 };
 
 // Where the media runtime plugs in. PREPARE runs before our first SDP of a call (offer or
-// answer) and binds the call's RTP port on LOCAL_ADDR (the tunnel address of the TLS
-// connection) and creates its keying, which gives our a=zrtp-hash. START gets what the
-// offer/answer settled (the peer's address, port, codec and a=zrtp-hash); a negative return
-// refuses the SDP (488 or BYE). RELEASE ends the call's media; it is called once for every
-// successful PREPARE.
+// answer): it binds the call's RTP port on the local address given (the tunnel address of
+// the TLS connection) and creates its keying, which gives our a=zrtp-hash. START gets what
+// the offer/answer settled (the peer's address, port, codec and a=zrtp-hash); a negative
+// return refuses the SDP (488 or BYE). RELEASE ends the call's media; it is called once for
+// every successful PREPARE.
+struct sc_sip_ua_media_call {
+	int family;               // AF_INET or AF_INET6
+	const uint8_t *local_addr;
+	bool outgoing;            // we offer (ZRTP role: caller)
+	const char *peer;         // directory name of the far site, "" when unknown
+};
+
 struct sc_sip_ua_media_ops {
 	void *ctx;
-	int (*prepare)(void *ctx, int family, const uint8_t *local_addr, uint16_t *rtp_port,
+	int (*prepare)(void *ctx, const struct sc_sip_ua_media_call *call, uint16_t *rtp_port,
 		       char *zrtp_hash, size_t zrtp_hash_len);
 	int (*start)(void *ctx, const struct sc_sdp_result *result);
 	void (*release)(void *ctx);

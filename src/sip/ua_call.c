@@ -128,8 +128,10 @@ int ua_prepare_media(struct sc_sip_ua *ua, struct ua_call *c, const struct ua_fl
 		return -ENOTSUP;
 	}
 	char hash[96] = "";
-	int r = ua->media.prepare(ua->media.ctx, f->info.local_family, f->info.local_addr,
-				  &l->rtp_port, hash, sizeof(hash));
+	struct sc_sip_ua_media_call mc = { .family = f->info.local_family,
+					   .local_addr = f->info.local_addr,
+					   .outgoing = c->outgoing, .peer = c->peer };
+	int r = ua->media.prepare(ua->media.ctx, &mc, &l->rtp_port, hash, sizeof(hash));
 	if (r < 0) {
 		ua_say(why, why_len, "cannot prepare the call's media: %s", strerror(-r));
 		return r;

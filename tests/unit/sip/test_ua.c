@@ -67,6 +67,7 @@ static void test_call_answer_hangup(void)
 	CHECK_STR_CONTAINS(sdp, "a=ptime:20\r\n");
 	CHECK_STR_CONTAINS(sdp, "a=zrtp-hash:1.10 0000000000000000000000000000000000000000000000000000000000000001\r\n");
 	CHECK_EQ_INT(paris.media.prepared, 1);
+	CHECK(paris.media.outgoing && strcmp(paris.media.peer, "lyon") == 0);
 
 	// lyon: 100 Trying, 180 Ringing; both sides say so
 	CHECK_EQ_INT(h_sent_count(&lyon, "SIP/2.0 100"), 1);
@@ -77,6 +78,7 @@ static void test_call_answer_hangup(void)
 	CHECK(ev && ev->state == SC_SIP_UA_RINGING_IN && !ev->outgoing);
 	CHECK(ev && strcmp(ev->peer, "paris") == 0);
 	CHECK_EQ_INT(lyon.media.started, 0); // not before the answer
+	CHECK(!lyon.media.outgoing && strcmp(lyon.media.peer, "paris") == 0);
 
 	answer_lyon();
 	const char *ok = h_sent_find(&lyon, "SIP/2.0 200");

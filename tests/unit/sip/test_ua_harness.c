@@ -87,12 +87,14 @@ static int counting_rng(void *ctx, uint8_t *buf, size_t len)
 
 static uint32_t rng_state = 7;
 
-static int media_prepare(void *ctx, int family, const uint8_t *addr, uint16_t *port, char *hash,
-			 size_t hash_len)
+static int media_prepare(void *ctx, const struct sc_sip_ua_media_call *call, uint16_t *port,
+			 char *hash, size_t hash_len)
 {
 	struct h_node *n = ctx;
-	(void)family;
-	(void)addr;
+	n->media.outgoing = call->outgoing;
+	snprintf(n->media.peer, sizeof(n->media.peer), "%s", call->peer);
+	if (call->family != AF_INET || memcmp(call->local_addr, n->policy->tunnel.address.addr, 4) != 0)
+		abort(); // media must bind on the tunnel address of the connection
 	if (n->media.fail_prepare)
 		return n->media.fail_prepare;
 	n->media.prepared++;

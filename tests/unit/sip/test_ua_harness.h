@@ -29,6 +29,8 @@ struct h_media {
 	int fail_prepare, fail_start; // negative errno to return
 	uint16_t port;
 	char hash[80];
+	bool outgoing;    // what the last prepare was told
+	char peer[64];
 	struct sc_sdp_result last;
 };
 
