@@ -383,11 +383,15 @@ static int next_key(struct reader *r, struct map_state *m, const char *path)
 					best = m->keys[i].name;
 				}
 			}
+			char allowed[160] = "";
+			for (size_t i = 0; i < m->n_keys; i++)
+				snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed), "%s%s",
+					 i ? ", " : "", m->keys[i].name);
 			if (best)
 				sp_error(r->ctx, &at, where, "unknown key '%.60s'; did you mean '%s'?", key, best);
 			else
-				sp_error(r->ctx, &at, where,
-					 "unknown key '%.60s'; see docs/provisioning.md for the keys allowed here", key);
+				sp_error(r->ctx, &at, where, "unknown key '%.60s'; the keys here are: %s", key,
+					 allowed);
 		} else if (m->seen[found].line) {
 			sp_error(r->ctx, &at, where, "given twice (first at line %u); keep one of them",
 				 m->seen[found].line);
