@@ -88,7 +88,7 @@ int cms_add(struct cms_sim *s, const struct sc_media *policy, enum sc_call_role 
 		.peer_name = peer_name,
 		.cname = cname,
 		.zid = zid,
-		.cache = mem_cache_ops(n->cache),
+		.cache = s->cache_ops[i] ? *s->cache_ops[i] : mem_cache_ops(n->cache),
 		.rng = test_rng_fill,
 		.rng_ctx = &n->rng,
 	};

@@ -70,6 +70,8 @@ struct cms_sim {
 	cms_datagram_fn on_datagram;
 	cms_source_fn source;
 	cms_sink_fn sink;
+	// When set for a node, cms_add keys its call from this cache instead of a mem_cache.
+	const struct sc_zrtp_cache_ops *cache_ops[CMS_MAX_NODES];
 };
 
 void cms_init(struct cms_sim *s, uint64_t seed);
