@@ -13,7 +13,7 @@ source "$here/lib/audio.sh"
 source "$here/lib/kamailio.sh"
 source "$here/lib/linphone.sh"
 source "$here/lib/sipp.sh"
-interop_require kamailio linphonec sipp socat sox espeak-ng python3 stdbuf ss
+interop_require kamailio linphonec sipp socat sox espeak-ng stdbuf ss
 [[ -f $INTEROP_KAMAILIO_MODULES/tls.so ]] ||
 	{ echo "SKIP: Kamailio's tls.so missing (apt-get install kamailio-tls-modules)" >&2; exit 77; }
 started=$SECONDS
@@ -85,15 +85,17 @@ call_and_compare() {
 	local caller=$1 callee=$2 uri=$3 label=$4 t0 t1 sas_caller sas_callee
 	t0=$(interop_ms)
 	interop_linphone_call "$caller" "$uri" || interop_fail "$label: call command"
-	sas_caller=$(interop_linphone_wait_encrypted "$caller" 20) || interop_fail "$label: $caller not encrypted"
-	sas_callee=$(interop_linphone_wait_encrypted "$callee" 5) || interop_fail "$label: $callee not encrypted"
+	interop_linphone_wait_encrypted "$caller" 20 || interop_fail "$label: $caller not encrypted"
+	interop_linphone_wait_encrypted "$callee" 5 || interop_fail "$label: $callee not encrypted"
+	sas_caller=$(interop_linphone_sas "$caller") sas_callee=$(interop_linphone_sas "$callee")
 	t1=$(interop_ms)
 	[[ -n $sas_caller && $sas_caller == "$sas_callee" ]] ||
 		interop_fail "$label: SAS differ: $caller '$sas_caller', $callee '$sas_callee'"
 	SAS=$sas_caller
 	echo "MEASURE: $label: call command -> both consoles encrypted $((t1 - t0)) ms;" \
 		"per Linphone's log, call start -> SRTP keyed: $caller $(interop_linphone_setup_ms "$caller") ms," \
-		"$callee $(interop_linphone_setup_ms "$callee") ms"
+		"$callee $(interop_linphone_setup_ms "$callee") ms; media start -> SRTP keyed (ZRTP):" \
+		"$caller $(interop_linphone_setup_ms "$caller" zrtp) ms, $callee $(interop_linphone_setup_ms "$callee" zrtp) ms"
 }
 
 hang_up() {
@@ -114,7 +116,7 @@ interop_kamailio_wait_registered hub alice 2 && interop_kamailio_wait_registered
 	interop_fail "the hub logged no registration"
 interop_pass "both Linphones registered over TLS with digest auth"
 
-call_and_compare alice bob "sips:bob@$hub" "default suites, alice -> bob"
+call_and_compare alice bob "$(interop_linphone_uri bob)" "default suites, alice -> bob"
 neg=$(interop_linphone_zrtp_negotiated alice) || interop_fail "no ZRTP negotiation in alice's log"
 [[ $neg == "$(interop_linphone_zrtp_negotiated bob)" ]] || interop_fail "the two ends disagree on suites"
 [[ $neg == "cipher=AES-128 key_agreement=DHM-3072 hash=SHA-256 auth_tag=HMAC-SHA1-80 sas=Base32" ]] ||
@@ -140,11 +142,12 @@ interop_linphone_zrtp_config alice | grep -q '^zrtp_key_agreements_suites=MS_ZRT
 	interop_fail "strong suites missing from alice's rc"
 interop_linphone_wait_registered alice 10 || interop_fail "alice did not register (strong)"
 interop_linphone_wait_registered bob 10 || interop_fail "bob did not register (strong)"
-interop_linphone_call bob "sips:alice@$hub" || interop_fail "bob's call"
+interop_linphone_call bob "$(interop_linphone_uri alice)" || interop_fail "bob's call"
 interop_linphone_wait alice 'Receiving new incoming call' 10 || interop_fail "alice was not rung"
 interop_linphone_answer alice || interop_fail "answer"
-sas_a=$(interop_linphone_wait_encrypted alice 20) || interop_fail "strong: alice not encrypted"
-sas_b=$(interop_linphone_wait_encrypted bob 5) || interop_fail "strong: bob not encrypted"
+interop_linphone_wait_encrypted alice 20 || interop_fail "strong: alice not encrypted"
+interop_linphone_wait_encrypted bob 5 || interop_fail "strong: bob not encrypted"
+sas_a=$(interop_linphone_sas alice) sas_b=$(interop_linphone_sas bob)
 [[ -n $sas_a && $sas_a == "$sas_b" ]] || interop_fail "strong suites: SAS differ: '$sas_a' '$sas_b'"
 [[ $sas_a =~ ^[A-Za-z-]+:[A-Za-z-]+$ ]] || interop_fail "a Base256 SAS is two words, got '$sas_a'"
 neg=$(interop_linphone_zrtp_negotiated bob) || interop_fail "no ZRTP negotiation in bob's log"
@@ -152,7 +155,8 @@ neg=$(interop_linphone_zrtp_negotiated bob) || interop_fail "no ZRTP negotiation
 [[ $neg == "cipher=AES-256 key_agreement=ECDH-255 hash=SHA-384 auth_tag=HMAC-SHA1-80 sas=PGP-WordList" ]] ||
 	interop_fail "strong suites negotiated: $neg"
 echo "MEASURE: strong suites, bob -> alice (answered by command): per Linphone's log, call start" \
-	"-> SRTP keyed: bob $(interop_linphone_setup_ms bob) ms"
+	"-> SRTP keyed: bob $(interop_linphone_setup_ms bob) ms (with the answering); media start ->" \
+	"SRTP keyed (ZRTP): bob $(interop_linphone_setup_ms bob zrtp) ms, alice $(interop_linphone_setup_ms alice zrtp) ms"
 interop_pass "strong suites (X255, S384, AES3, B256): SAS $sas_a on both; $neg"
 hang_up bob alice "strong suites"
 interop_linphone_stop bob || interop_fail "bob did not stop (strong)"
@@ -160,12 +164,13 @@ interop_linphone_stop bob || interop_fail "bob did not stop (strong)"
 # --- a call without an account, straight to a TLS server (as Linphone calls an appliance) --
 interop_linphone_start bob bob zrtp=strong play="$NETSIM_DIR/bob.wav" ||
 	interop_fail "linphone bob (no account)"
-interop_linphone_call bob "sips:alice@$hub" || interop_fail "bob's direct call"
+interop_linphone_call bob "$(interop_linphone_uri alice)" || interop_fail "bob's direct call"
 interop_linphone_wait alice 'Receiving new incoming call from .*sips:bob@bob\.sealcall\.test' 10 ||
 	interop_fail "alice was not rung by bob's direct call"
 interop_linphone_answer alice || interop_fail "answer bob's direct call"
-sas_b=$(interop_linphone_wait_encrypted bob 20) || interop_fail "direct call: bob not encrypted"
-sas_a=$(interop_linphone_wait_encrypted alice 5) || interop_fail "direct call: alice not encrypted"
+interop_linphone_wait_encrypted bob 20 || interop_fail "direct call: bob not encrypted"
+interop_linphone_wait_encrypted alice 5 || interop_fail "direct call: alice not encrypted"
+sas_a=$(interop_linphone_sas alice) sas_b=$(interop_linphone_sas bob)
 [[ -n $sas_b && $sas_b == "$sas_a" ]] || interop_fail "direct call: SAS differ: '$sas_b' '$sas_a'"
 hang_up bob alice "no account"
 interop_pass "Linphone without an account calls over its own TLS connection: SAS $sas_b on both"

@@ -24,15 +24,19 @@
 #   interop_linphone_answer NAME                `answer` (or start it with auto_answer=1)
 #   interop_linphone_terminate NAME             `terminate` (all calls)
 #   interop_linphone_wait_encrypted NAME SECS   until "Call N is fully encrypted and auth
-#                                               token is SAS."; prints the SAS
-#   interop_linphone_sas NAME                   the last SAS its console showed
+#                                               token is SAS." (call it directly, not in $(...):
+#                                               waits consume output and record the SAS here)
+#   interop_linphone_sas NAME                   the SAS that wait found
 #   interop_linphone_zrtp_config NAME           its configured ZRTP suites (from its rc)
 #   interop_linphone_zrtp_negotiated NAME       what the last ZRTP exchange agreed on (from
-#                                               its log): "cipher=AES-256 key_agreement=X25519
-#                                               hash=SHA-384 auth_tag=HMAC-SHA1-80 sas=Base256"
-#   interop_linphone_setup_ms NAME              the last call's start -> SRTP keyed, in ms
+#                                               its log), in bzrtp's words: "cipher=AES-256
+#                                               key_agreement=ECDH-255 hash=SHA-384
+#                                               auth_tag=HMAC-SHA1-80 sas=PGP-WordList"
+#   interop_linphone_setup_ms NAME [setup|zrtp] the last call's start (or media start) ->
+#                                               SRTP keyed, in ms, from its log
 #   interop_linphone_stop NAME [SECS]           `quit`, then SIGTERM/SIGKILL by PID
-#   interop_linphone_dir NAME, interop_linphone_pid NAME, interop_linphone_uri NAME
+#   interop_linphone_dir NAME, interop_linphone_pid NAME, interop_linphone_site NAME,
+#   interop_linphone_uri NAME (its account's URI, or sips:NAME@SITE.sealcall.test without one)
 #
 # Linphone accepts no incoming TLS connection: it reaches others, and others reach it,
 # only through its registrar (see kamailio.sh). Its rc has no UDP or TCP listener at all
@@ -41,13 +45,14 @@
 # ignores IP addresses in certificates).
 
 declare -A INTEROP_LINPHONE_PID=() INTEROP_LINPHONE_FD=() INTEROP_LINPHONE_DIR=()
-declare -A INTEROP_LINPHONE_SITE=() INTEROP_LINPHONE_DOMAIN=() INTEROP_LINPHONE_SEEN=()
-declare -A INTEROP_LINPHONE_LAST_MATCH=()
+declare -A INTEROP_LINPHONE_SITE=() INTEROP_LINPHONE_URI=() INTEROP_LINPHONE_SEEN=()
+declare -A INTEROP_LINPHONE_LAST_MATCH=() INTEROP_LINPHONE_SAS=()
 INTEROP_LINPHONE_RUNS=0
 
 # Linphone's own names for the suites, in order of preference. "default" leaves Linphone's
 # stock choice (it offers S256; AES1 AES3; HS80 HS32; DH3k; B32 and agrees on DH3k, AES1,
-# S256, HS80, B32 with itself); "strong" puts X255, S384, AES3, B256 first.
+# S256, HS80, B32 with itself); "strong" puts X255, S384, AES3, B256 first. A test may set
+# these variables before interop_linphone_start to try other orders.
 INTEROP_LINPHONE_ZRTP_STRONG_KEY_AGREEMENTS=MS_ZRTP_KEY_AGREEMENT_X255,MS_ZRTP_KEY_AGREEMENT_DH3K
 INTEROP_LINPHONE_ZRTP_STRONG_HASHES=MS_ZRTP_HASH_S384,MS_ZRTP_HASH_S256
 INTEROP_LINPHONE_ZRTP_STRONG_CIPHERS=MS_ZRTP_CIPHER_AES3,MS_ZRTP_CIPHER_AES1
@@ -56,7 +61,8 @@ INTEROP_LINPHONE_ZRTP_STRONG_SAS=MS_ZRTP_SAS_B256,MS_ZRTP_SAS_B32
 
 interop_linphone_dir() { echo "${INTEROP_LINPHONE_DIR[$1]:?no linphone $1}"; }
 interop_linphone_pid() { echo "${INTEROP_LINPHONE_PID[$1]:?no linphone $1}"; }
-interop_linphone_uri() { echo "sips:$1@${INTEROP_LINPHONE_DOMAIN[$1]:?no linphone $1}"; }
+interop_linphone_site() { echo "${INTEROP_LINPHONE_SITE[$1]:?no linphone $1}"; }
+interop_linphone_uri() { echo "${INTEROP_LINPHONE_URI[$1]:?no linphone $1}"; }
 
 interop_linphone_rc() {
 	local name=$1 site=$2 dir=$3
@@ -139,8 +145,8 @@ interop_linphone_start() {
 	local name=${1:?usage: interop_linphone_start NAME SITE [KEY=VALUE...]}
 	local site=${2:?usage: interop_linphone_start NAME SITE [KEY=VALUE...]}
 	shift 2
-	local -A o=([user]=$name [password]= [registrar]= [zrtp]=default [auto_answer]=0
-		[play]= [record]= [rtp_port]=16384 [tls_port]=5061 [expires]=600)
+	local -A o=([user]=$name [password]="" [registrar]="" [zrtp]=default [auto_answer]=0
+		[play]="" [record]="" [rtp_port]=16384 [tls_port]=5061 [expires]=600)
 	local kv dir ns fd pid args=()
 	command -v linphonec >/dev/null || { interop_log "linphonec missing: apt-get install linphone-cli"; return 1; }
 	[[ -z ${INTEROP_LINPHONE_PID[$name]:-} ]] || { interop_log "linphone $name already runs"; return 1; }
@@ -178,7 +184,11 @@ interop_linphone_start() {
 	INTEROP_LINPHONE_FD[$name]=$fd
 	INTEROP_LINPHONE_DIR[$name]=$dir
 	INTEROP_LINPHONE_SITE[$name]=$site
-	INTEROP_LINPHONE_DOMAIN[$name]=${o[registrar]:-$site}.sealcall.test
+	if [[ -n ${o[registrar]} ]]; then
+		INTEROP_LINPHONE_URI[$name]="sips:${o[user]}@${o[registrar]}.sealcall.test"
+	else
+		INTEROP_LINPHONE_URI[$name]="sips:$name@$site.sealcall.test"
+	fi
 	INTEROP_LINPHONE_SEEN[$name]=0
 	netsim_on_cleanup "interop_linphone_close_fd $name"
 	interop_log "linphonec $name in $site: PID $pid, $dir"
@@ -255,19 +265,21 @@ interop_linphone_terminate() { interop_linphone_cmd "${1:?usage: interop_linphon
 
 interop_linphone_sas() {
 	local name=${1:?usage: interop_linphone_sas NAME}
-	sed -nE 's/.*Call [0-9]+ is fully encrypted and auth token is ([^ ]+)\.$/\1/p' \
-		"$(interop_linphone_dir "$name")/console.log" | tail -n 1
+	echo "${INTEROP_LINPHONE_SAS[$name]:-}"
 }
 
+# Not in $(...): the wait consumes console output and records the SAS in this shell.
 interop_linphone_wait_encrypted() {
 	local name=${1:?usage: interop_linphone_wait_encrypted NAME SECS} secs=${2:-10}
+	INTEROP_LINPHONE_SAS[$name]=
 	if ! interop_linphone_wait "$name" 'Call [0-9]+ is fully encrypted and auth token is ' "$secs"; then
 		interop_log "linphone $name: no encrypted call within ${secs}s; console:"
 		grep -v '^linphonec> *$' "$(interop_linphone_dir "$name")/console.log" | tail -n 10 >&2
 		return 1
 	fi
-	sed -nE 's/.*Call [0-9]+ is fully encrypted and auth token is ([^ ]+)\.$/\1/p' \
-		<<<"${INTEROP_LINPHONE_LAST_MATCH[$name]}"
+	INTEROP_LINPHONE_SAS[$name]=$(sed -nE 's/.*Call [0-9]+ is fully encrypted and auth token is ([^ ]+)\.$/\1/p' \
+		<<<"${INTEROP_LINPHONE_LAST_MATCH[$name]}")
+	[[ -n ${INTEROP_LINPHONE_SAS[$name]} ]]
 }
 
 # The ZRTP lines of its rc, as Linphone was told them ("" = its stock suites).
@@ -288,18 +300,25 @@ interop_linphone_zrtp_negotiated() {
 	sed -E 's/Cipher: ([^ ]+) - KeyAgreement: ([^ ]+) - Hash: ([^ ]+) - AuthTag: ([^ ]+) - Sas Rendering: ([^ ]+).*/cipher=\1 key_agreement=\2 hash=\3 auth_tag=\4 sas=\5/' <<<"$line"
 }
 
-# Milliseconds of the last call, from its log's own clock: call start (the caller's
-# OutgoingInit, the callee's IncomingReceived) to "ZRTP secrets on" (SRTP keyed).
+# Milliseconds of the last call, from its log's own clock, to "ZRTP secrets on" (SRTP
+# keyed): from the call's start (the caller's OutgoingInit, the callee's IncomingReceived;
+# includes ringing and answering) with "setup", from StreamsRunning (media started, i.e.
+# ZRTP alone) with "zrtp".
 interop_linphone_setup_ms() {
-	local name=${1:?usage: interop_linphone_setup_ms NAME}
-	awk '
-		function ms(d, t,   a) { split(t, a, ":"); return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
-		/moving from state LinphoneCallIdle to LinphoneCall(OutgoingInit|IncomingReceived)/ {
-			start = ms($1, $2); done = -1 }
-		/ZRTP secrets on: SAS is/ && start != "" && done < 0 { done = ms($1, $2) }
+	local name=${1:?usage: interop_linphone_setup_ms NAME [setup|zrtp]} what=${2:-setup} from
+	case $what in
+	setup) from='moving from state LinphoneCallIdle to LinphoneCall(OutgoingInit|IncomingReceived)' ;;
+	zrtp) from='moving from state LinphoneCall[A-Za-z]+ to LinphoneCallStreamsRunning' ;;
+	*) interop_log "interop_linphone_setup_ms: setup or zrtp, not $what"; return 1 ;;
+	esac
+	awk -v from="$from" '
+		function ms(t,   a) { split(t, a, ":"); return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
+		$0 ~ from && !open { start = ms($2); open = 1 }
+		/ZRTP secrets on: SAS is/ && open { d = ms($2) - start; open = 0 }
 		END {
-			if (start == "" || done < 0) exit 1
-			d = done - start; if (d < 0) d += 86400000; print d
+			if (d == "") exit 1
+			if (d < 0) d += 86400000
+			print d
 		}' "$(interop_linphone_dir "$name")/linphone.log"
 }
 
