@@ -31,7 +31,9 @@ interop_pass "three sites, full WireGuard mesh (wireguard-go + wg setconf)"
 # --- Kamailio: the hub -------------------------------------------------------------------
 alice_pw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 bob_pw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
-interop_kamailio_passwords hub alice "$alice_pw" bob "$bob_pw" || interop_fail "password file"
+probe_pw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+interop_kamailio_passwords hub alice "$alice_pw" bob "$bob_pw" probe "$probe_pw" ||
+	interop_fail "password file"
 interop_kamailio_start hub || interop_fail "kamailio did not start"
 hub=hub.sealcall.test
 udp=$(netsim_exec hub ss -Hlnu | grep -v ':51820 ')
@@ -62,6 +64,23 @@ out=$(interop_tls_request alice "$hub" 5061 register) || interop_fail "raw REGIS
 [[ $(interop_sip_final_status <<<"$out") == 401 && $out == *'WWW-Authenticate: Digest'* ]] ||
 	interop_fail "a REGISTER without credentials was not challenged: $out"
 interop_pass "raw TLS client: OPTIONS 200, REGISTER without credentials 401 Digest"
+# Digest answers computed here: the hub must check them against the password file.
+register_with() {
+	local pass=$1 out realm nonce cnonce=c0ffee42
+	out=$(interop_tls_request alice "$hub" 5061 register my_user=probe) || return 1
+	realm=$(sed -nE 's/^WWW-Authenticate: Digest .*realm="([^"]+)".*/\1/p' <<<"$out")
+	nonce=$(sed -nE 's/^WWW-Authenticate: Digest .*nonce="([^"]+)".*/\1/p' <<<"$out")
+	[[ -n $realm && -n $nonce ]] || { echo "no challenge: $out" >&2; return 1; }
+	interop_tls_request alice "$hub" 5061 register-digest my_user=probe realm="$realm" \
+		nonce="$nonce" cnonce="$cnonce" \
+		response="$(interop_sip_digest probe "$realm" "$pass" REGISTER "sips:$hub" "$nonce" "$cnonce")" |
+		interop_sip_final_status
+}
+wrong=$(register_with "wrong-$probe_pw")
+[[ $wrong == 401 || $wrong == 403 ]] || interop_fail "a wrong password got '$wrong', not 401/403"
+right=$(register_with "$probe_pw")
+[[ $right == 200 ]] || interop_fail "the right password got '$right', not 200"
+interop_pass "digest auth checks the password file: wrong password $wrong, right password $right"
 # A client certificate from another CA: the hub refuses the TLS handshake itself.
 foreign=$NETSIM_DIR/foreign
 mkdir -p "$foreign" && cp "$(netsim_dir alice)/ca.crt" "$foreign/ca.crt"

@@ -18,13 +18,16 @@
 #       $INTEROP_SIPP_LAST_DIR (messages.log, errors.log, sipp.out, socat.log).
 #   interop_tls_request SITE HOST PORT TEMPLATE [KEY=VALUE...]
 #       TEMPLATE: a file, or a name under tests/interop/data/raw/ (options, register,
-#       invite-no-zrtp-hash); '#' lines dropped, [keys] as above plus [call_id] [branch]
+#       register-digest, invite-no-zrtp-hash); keys of the template's own are accepted; '#' lines dropped, [keys] as above plus [call_id] [branch]
 #       [tag] (fresh per call) and [len] (computed), line ends made CRLF; secs=5 and
 #       cert_dir as above. Prints every
 #       response received until the first final one (or secs=5 pass). Returns 0 when a
 #       final response came, 1 when none did, 2 when TLS or the connection failed (socat's
 #       error on stderr: a refused client certificate ends here).
 #   interop_sip_final_status      reads responses on stdin, prints the first final code
+#   interop_sip_digest USER REALM PASSWORD METHOD URI NONCE CNONCE
+#                                 the RFC 2617 response (qop=auth, nc=00000001), for
+#                                 register-digest
 
 INTEROP_SIPP_LOCAL_PORT=15060
 INTEROP_SIPP_RUNS=0
@@ -154,15 +157,22 @@ interop_tls_request() {
 	local dir ns pid key vals=() deadline rc=1 id
 	interop_sip_defaults "$site" k "$host"
 	k[secs]=5
-	interop_sip_set_keys k "$@" || return 1
 	[[ -f $template ]] || template=$INTEROP_DATA_DIR/raw/$template.sip
 	[[ -f $template ]] || { interop_log "no SIP template $template"; return 1; }
+	# A template may have keys of its own (register-digest: [realm] [nonce] ...): they are
+	# accepted as KEY=VALUE too, so a misspelt key is still refused.
+	for key in $(grep -v '^#' "$template" | grep -oE '\[[a-z_]+\]' | tr -d '[]' | sort -u); do
+		[[ -v k[$key] ]] || k[$key]=
+	done
+	interop_sip_set_keys k "$@" || return 1
 	INTEROP_SIPP_RUNS=$((INTEROP_SIPP_RUNS + 1))
 	dir=$(netsim_dir "$site")/raw-$INTEROP_SIPP_RUNS
 	mkdir -p "$dir"
 	ns=$(netsim_ns "$site")
 	id=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
-	for key in target_uri target_host my_host my_port my_user my_domain media_port; do vals+=("$key=${k[$key]}"); done
+	for key in "${!k[@]}"; do
+		[[ $key =~ ^(expect|calls|secs|cert_dir)$ ]] || vals+=("$key=${k[$key]}")
+	done
 	vals+=("call_id=$id@${k[my_host]}" "branch=z9hG4bK-$id" "tag=${id:0:8}")
 	interop_sip_render "$template" "${vals[@]}" >"$dir/request" || return 1
 	: >"$dir/response"
@@ -199,4 +209,11 @@ interop_tls_request() {
 
 interop_sip_final_status() {
 	tr -d '\r' | sed -nE 's/^SIP\/2\.0 ([2-6][0-9][0-9]) .*/\1/p' | head -n 1
+}
+
+interop_sip_digest() {
+	local user=$1 realm=$2 pass=$3 method=$4 uri=$5 nonce=$6 cnonce=$7 ha1 ha2
+	ha1=$(printf '%s' "$user:$realm:$pass" | md5sum | cut -d' ' -f1)
+	ha2=$(printf '%s' "$method:$uri" | md5sum | cut -d' ' -f1)
+	printf '%s' "$ha1:$nonce:00000001:$cnonce:auth:$ha2" | md5sum | cut -d' ' -f1
 }
