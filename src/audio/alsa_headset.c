@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include "audio/alsa_device.h"
 #include "audio/alsa_mixer.h"
@@ -39,6 +41,7 @@ struct sc_alsa {
 	struct sc_audio_choice choice;
 	struct direction cap, play;
 	snd_pcm_uframes_t prefill, low_guard;
+	int guard_fd;                     // timerfd: fires when playback would reach low_guard
 	struct sc_sample_fifo cap_q;      // codec rate, mono
 	struct sc_sample_fifo play_q;     // device rate, interleaved
 	int16_t *dev_buf, *mono, *conv;   // scratch, sized at open
@@ -64,6 +67,9 @@ static void close_device(struct sc_alsa *a)
 		sc_resampler_free(dirs[i]->rs);
 		memset(dirs[i], 0, sizeof(*dirs[i]));
 	}
+	if (a->guard_fd >= 0)
+		close(a->guard_fd);
+	a->guard_fd = -1;
 	sc_alsa_mixer_close(&a->mixer);
 	sc_sample_fifo_free(&a->cap_q);
 	sc_sample_fifo_free(&a->play_q);
@@ -111,6 +117,17 @@ static size_t max_sz(size_t x, size_t y)
 	return x > y ? x : y;
 }
 
+// Sets the guard timer to when the device, playing what it holds, reaches low_guard.
+static void arm_guard(struct sc_alsa *a, snd_pcm_uframes_t queued)
+{
+	uint64_t frames = queued > a->low_guard ? queued - a->low_guard : 0;
+	uint64_t ns = frames * 1000000000u / a->play.setup.rate;
+	if (ns < 1000000)
+		ns = 1000000; // at once would spin while the device is stopped
+	struct itimerspec its = { .it_value = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) } };
+	timerfd_settime(a->guard_fd, 0, &its, NULL);
+}
+
 static int open_device(struct sc_alsa *a)
 {
 	char why[SC_AUDIO_WHY_MAX];
@@ -142,12 +159,12 @@ static int open_device(struct sc_alsa *a)
 	a->prefill = prefill_halves * ps->period / 2;
 	if (a->prefill + 2 * ps->period > ps->buffer)
 		a->prefill = ps->buffer > 2 * ps->period ? ps->buffer - 2 * ps->period : ps->buffer / 2;
-	a->low_guard = ps->period;
-	// Playback wakes the loop only when a period or less is left, exactly when the guard
-	// acts (so a level-triggered POLLOUT never spins); writes otherwise go in as the core
-	// makes them.
+	a->low_guard = ps->period / 2;
+	// Playback does not wake the loop for room (writes go in as the core makes them, and
+	// an empty device is an xrun, which polling reports as an error); the guard timer wakes
+	// it when the queue would run low.
 	if ((err = sc_alsa_pcm_sw(a->cap.pcm, cs->period, 1)) < 0 ||
-	    (err = sc_alsa_pcm_sw(a->play.pcm, ps->buffer - a->low_guard, a->prefill)) < 0) {
+	    (err = sc_alsa_pcm_sw(a->play.pcm, ps->buffer, a->prefill)) < 0) {
 		snprintf(why, sizeof(why), "%s refuses the software parameters: %s", a->choice.pcm,
 			 snd_strerror(err));
 		goto fail;
@@ -165,9 +182,9 @@ static int open_device(struct sc_alsa *a)
 		snprintf(why, sizeof(why), "out of memory opening %s", a->choice.pcm);
 		goto fail;
 	}
-	if (a->choice.is_card && sc_alsa_mixer_open(&a->mixer, a->choice.card_id) < 0)
-		sc_info("audio: %s has no playback volume element; volume is applied to the samples",
-			a->choice.pcm);
+	if (a->choice.is_card && (err = sc_alsa_mixer_open(&a->mixer, a->choice.card_id)) < 0)
+		sc_info("audio: %s: %s; volume is applied to the samples", a->choice.pcm,
+			err == -ENOENT ? "no playback volume element" : snd_strerror(err));
 	apply_volume(a);
 	if ((err = snd_pcm_start(a->cap.pcm)) < 0) {
 		snprintf(why, sizeof(why), "cannot start capture on %s: %s", a->choice.pcm, snd_strerror(err));
@@ -177,9 +194,16 @@ static int open_device(struct sc_alsa *a)
 		snprintf(why, sizeof(why), "cannot start playback on %s: %s", a->choice.pcm, snd_strerror(err));
 		goto fail;
 	}
+	a->guard_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (a->guard_fd < 0) {
+		err = -errno;
+		snprintf(why, sizeof(why), "cannot create a timer: %s", strerror(errno));
+		goto fail;
+	}
+	arm_guard(a, a->prefill);
 	a->cap.nfds = snd_pcm_poll_descriptors_count(a->cap.pcm);
 	a->play.nfds = snd_pcm_poll_descriptors_count(a->play.pcm);
-	if (a->cap.nfds < 0 || a->play.nfds < 0 || a->cap.nfds + a->play.nfds > SC_ALSA_MAX_POLLFDS) {
+	if (a->cap.nfds < 0 || a->play.nfds < 0 || a->cap.nfds + a->play.nfds + 1 > SC_ALSA_MAX_POLLFDS) {
 		err = -EINVAL;
 		snprintf(why, sizeof(why), "%s has too many poll descriptors", a->choice.pcm);
 		goto fail;
@@ -318,25 +342,34 @@ static int playback_flush(struct sc_alsa *a)
 	return 0;
 }
 
-// The core missed its write and a period or less is queued: feed the device silence rather
-// than let it underrun, back up to the prefill level.
-static int playback_guard(struct sc_alsa *a)
+static int playback_queued(struct sc_alsa *a, snd_pcm_uframes_t *queued)
 {
-	if (sc_sample_fifo_len(&a->play_q))
-		return 0;
 	snd_pcm_sframes_t avail = snd_pcm_avail_update(a->play.pcm);
 	if (avail < 0)
-		return recover(a, &a->play, (int)avail);
+		return (int)avail;
 	snd_pcm_uframes_t buffer = a->play.setup.buffer;
-	snd_pcm_uframes_t queued = (snd_pcm_uframes_t)avail >= buffer ? 0 : buffer - (snd_pcm_uframes_t)avail;
-	snd_pcm_state_t s = snd_pcm_state(a->play.pcm);
-	bool low = s == SND_PCM_STATE_RUNNING ? queued <= a->low_guard : queued < a->prefill;
-	if (!low || queued >= a->prefill)
-		return 0;
-	int w = write_silence(a, a->prefill - queued);
-	if (w < 0)
-		return recover(a, &a->play, w);
-	a->counters.silence_filled += (uint64_t)w;
+	*queued = (snd_pcm_uframes_t)avail >= buffer ? 0 : buffer - (snd_pcm_uframes_t)avail;
+	return 0;
+}
+
+// The core missed its write and the device holds half a period or less: feed it silence
+// back up to the prefill level rather than let it underrun. Then sets the timer for the
+// next check.
+static int playback_guard(struct sc_alsa *a)
+{
+	snd_pcm_uframes_t queued = 0;
+	int err = playback_queued(a, &queued);
+	if (err < 0)
+		return recover(a, &a->play, err);
+	if (!sc_sample_fifo_len(&a->play_q) && queued <= a->low_guard) {
+		int w = write_silence(a, a->prefill - queued);
+		if (w < 0)
+			return recover(a, &a->play, w);
+		a->counters.silence_filled += (uint64_t)w;
+		if ((err = playback_queued(a, &queued)) < 0)
+			return recover(a, &a->play, err);
+	}
+	arm_guard(a, queued);
 	return 0;
 }
 
@@ -351,6 +384,7 @@ int sc_alsa_new(const struct sc_alsa_config *cfg, struct sc_alsa **out)
 	struct sc_alsa *a = calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
+	a->guard_fd = -1;
 	sc_strcpy(a->wanted, sizeof(a->wanted), device);
 	a->rate = cfg->rate;
 	a->frame_ms = cfg->frame_ms;
@@ -387,27 +421,34 @@ int sc_alsa_pollfds(struct sc_alsa *a, struct pollfd *fds, size_t max)
 {
 	if (a->state != SC_ALSA_OPEN)
 		return 0;
-	size_t n = (size_t)a->cap.nfds + (size_t)a->play.nfds;
+	size_t n = (size_t)a->cap.nfds + (size_t)a->play.nfds + 1;
 	if (n > max)
 		return -ENOSPC;
 	int c = snd_pcm_poll_descriptors(a->cap.pcm, fds, (unsigned)a->cap.nfds);
 	int p = snd_pcm_poll_descriptors(a->play.pcm, fds + a->cap.nfds, (unsigned)a->play.nfds);
 	if (c != a->cap.nfds || p != a->play.nfds)
 		return -EIO;
+	fds[n - 1] = (struct pollfd){ .fd = a->guard_fd, .events = POLLIN };
 	return (int)n;
 }
 
 int sc_alsa_handle(struct sc_alsa *a, struct pollfd *fds, size_t n)
 {
-	a->events = 0;
-	if (a->state != SC_ALSA_OPEN)
-		return n == 0 ? 0 : -EINVAL;
-	if (n != (size_t)a->cap.nfds + (size_t)a->play.nfds)
+	// Events found by sc_alsa_write since the last call (an unplug) are reported here too.
+	if (a->state != SC_ALSA_OPEN) {
+		int pending = (int)a->events;
+		a->events = 0;
+		return pending;
+	}
+	if (n != (size_t)a->cap.nfds + (size_t)a->play.nfds + 1)
 		return -EINVAL;
 	// Asking for revents also lets a plugin consume its wake-up (the virtual headset's timer).
 	unsigned short rev = 0;
 	snd_pcm_poll_descriptors_revents(a->cap.pcm, fds, (unsigned)a->cap.nfds, &rev);
 	snd_pcm_poll_descriptors_revents(a->play.pcm, fds + a->cap.nfds, (unsigned)a->play.nfds, &rev);
+	uint64_t expirations;
+	if (read(a->guard_fd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
+		sc_debug("audio: guard timer: %s", strerror(errno));
 
 	int err = check_state(a, &a->cap);
 	if (!err)
@@ -422,7 +463,9 @@ int sc_alsa_handle(struct sc_alsa *a, struct pollfd *fds, size_t n)
 		return err;
 	if (a->state == SC_ALSA_OPEN && sc_sample_fifo_len(&a->cap_q) >= a->frame)
 		a->events |= SC_ALSA_EV_CAPTURE;
-	return (int)a->events;
+	int events = (int)a->events;
+	a->events = 0;
+	return events;
 }
 
 size_t sc_alsa_frame_samples(const struct sc_alsa *a)
@@ -462,6 +505,13 @@ int sc_alsa_write(struct sc_alsa *a, const int16_t *frame)
 			a->dev_buf[(size_t)i * ch + c] = a->conv[i];
 	sc_sample_fifo_push(&a->play_q, a->dev_buf, (size_t)k * ch);
 	int err = playback_flush(a);
+	if (!err && a->state == SC_ALSA_OPEN) {
+		snd_pcm_uframes_t queued = 0;
+		if ((err = playback_queued(a, &queued)) < 0)
+			err = recover(a, &a->play, err);
+		else
+			arm_guard(a, queued);
+	}
 	return err == -ENODEV ? 0 : err; // an unplug is reported by the next handle's events
 }
 

