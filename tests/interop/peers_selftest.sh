@@ -34,7 +34,8 @@ bob_pw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 probe_pw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 interop_kamailio_passwords hub alice "$alice_pw" bob "$bob_pw" probe "$probe_pw" ||
 	interop_fail "password file"
-interop_kamailio_start hub || interop_fail "kamailio did not start"
+# Callers authenticate their INVITEs too, until the hub is restarted for the last part.
+interop_kamailio_start hub WITH_INVITE_AUTH || interop_fail "kamailio did not start"
 hub=hub.sealcall.test
 udp=$(netsim_exec hub ss -Hlnu | grep -v ':51820 ')
 tcp=$(netsim_exec hub ss -Hltn)
@@ -48,11 +49,11 @@ interop_sipp_run alice "$hub" 5061 options expect=200 ||
 	interop_fail "sipp OPTIONS through socat was not answered 200"
 grep -q 'SIP/2.0 200' "$INTEROP_SIPP_LAST_DIR/messages.log" || interop_fail "sipp saw no 200"
 interop_pass "sipp OPTIONS over TLS (socat, client certificate) answered 200"
-interop_sipp_run alice "$hub" 5061 invite-no-zrtp-hash expect=404 target_uri="sips:nobody@$hub" ||
-	interop_fail "sipp INVITE (no zrtp-hash) to an unknown user did not get 404"
-interop_sipp_run alice "$hub" 5061 invite-sdes-crypto expect=404 target_uri="sips:nobody@$hub" ||
-	interop_fail "sipp INVITE (a=crypto) to an unknown user did not get 404"
-interop_pass "sipp INVITE scenarios (no zrtp-hash, a=crypto) sent and answered (404, ACKed)"
+interop_sipp_run alice "$hub" 5061 invite-no-zrtp-hash expect=407 target_uri="sips:bob@$hub" ||
+	interop_fail "sipp INVITE (no zrtp-hash) without credentials did not get 407"
+interop_sipp_run alice "$hub" 5061 invite-sdes-crypto expect=407 target_uri="sips:bob@$hub" ||
+	interop_fail "sipp INVITE (a=crypto) without credentials did not get 407"
+interop_pass "sipp INVITE scenarios (no zrtp-hash, a=crypto) sent, challenged 407 and ACKed"
 # A scenario must fail when the answer differs, or the refusal tests built on it prove nothing.
 interop_sipp_run alice "$hub" 5061 options expect=488 secs=8 2>/dev/null &&
 	interop_fail "sipp passed a scenario that expected 488 but got 200"
@@ -133,7 +134,7 @@ interop_linphone_wait_registered alice 10 || interop_fail "alice did not registe
 interop_linphone_wait_registered bob 10 || interop_fail "bob did not register"
 interop_kamailio_wait_registered hub alice 2 && interop_kamailio_wait_registered hub bob 2 ||
 	interop_fail "the hub logged no registration"
-interop_pass "both Linphones registered over TLS with digest auth"
+interop_pass "both Linphones registered over TLS with digest auth (INVITEs authenticated too)"
 
 call_and_compare alice bob "$(interop_linphone_uri bob)" "default suites, alice -> bob"
 neg=$(interop_linphone_zrtp_negotiated alice) || interop_fail "no ZRTP negotiation in alice's log"
@@ -179,6 +180,17 @@ echo "MEASURE: strong suites, bob -> alice (answered by command): per Linphone's
 interop_pass "strong suites (X255, S384, AES3, B256): SAS $sas_a on both; $neg"
 hang_up bob alice "strong suites"
 interop_linphone_stop bob || interop_fail "bob did not stop (strong)"
+interop_linphone_stop alice || interop_fail "alice did not stop (strong)"
+grep -q 'hub: INVITE from bob to alice routed' "$(interop_kamailio_log hub)" ||
+	interop_fail "the hub did not log bob's authenticated INVITE"
+
+# The hub again, without INVITE authentication: a caller without an account has no
+# credentials to give (as a sealcall appliance would call a Linphone laptop directly).
+interop_kamailio_stop hub || interop_fail "kamailio did not stop on SIGTERM"
+interop_kamailio_start hub || interop_fail "kamailio did not restart"
+interop_linphone_start alice alice registrar=hub password="$alice_pw" zrtp=strong \
+	play="$NETSIM_DIR/alice.wav" || interop_fail "linphone alice (third)"
+interop_linphone_wait_registered alice 10 || interop_fail "alice did not register (third)"
 
 # --- a call without an account, straight to a TLS server (as Linphone calls an appliance) --
 interop_linphone_start bob bob zrtp=strong play="$NETSIM_DIR/bob.wav" ||
@@ -194,7 +206,7 @@ sas_a=$(interop_linphone_sas alice) sas_b=$(interop_linphone_sas bob)
 hang_up bob alice "no account"
 interop_pass "Linphone without an account calls over its own TLS connection: SAS $sas_b on both"
 interop_linphone_stop bob || interop_fail "bob did not stop (no account)"
-interop_linphone_stop alice || interop_fail "alice did not stop (strong)"
+interop_linphone_stop alice || interop_fail "alice did not stop (third)"
 
 interop_kamailio_stop hub || interop_fail "kamailio did not stop on SIGTERM"
 [[ -z $(ip netns pids "$(netsim_ns hub)" | while read -r p; do

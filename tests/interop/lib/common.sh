@@ -20,6 +20,9 @@
 # sealcalld. Every site peers with every other one (full mesh), so RTP flows site to site
 # while SIP goes through the hub.
 
+# kamailio and ip live in /usr/sbin, which a non-login root environment may lack.
+[[ :$PATH: == *:/usr/sbin:* ]] || PATH=$PATH:/usr/sbin:/sbin
+
 INTEROP_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 INTEROP_DATA_DIR=$(cd "$INTEROP_LIB_DIR/../data" && pwd)
 INTEROP_WG_PORT=51820

@@ -18,12 +18,12 @@
 #       $INTEROP_SIPP_LAST_DIR (messages.log, errors.log, sipp.out, socat.log).
 #   interop_tls_request SITE HOST PORT TEMPLATE [KEY=VALUE...]
 #       TEMPLATE: a file, or a name under tests/interop/data/raw/ (options, register,
-#       register-digest, invite-no-zrtp-hash); keys of the template's own are accepted; '#' lines dropped, [keys] as above plus [call_id] [branch]
-#       [tag] (fresh per call) and [len] (computed), line ends made CRLF; secs=5 and
-#       cert_dir as above. Prints every
-#       response received until the first final one (or secs=5 pass). Returns 0 when a
-#       final response came, 1 when none did, 2 when TLS or the connection failed (socat's
-#       error on stderr: a refused client certificate ends here).
+#       register-digest, invite-no-zrtp-hash). '#' lines are dropped; [keys] are filled from
+#       the keys above, the template's own keys (given as KEY=VALUE), [call_id] [branch]
+#       [tag] (fresh per request) and [len] (computed); line ends are made CRLF. secs=5 and
+#       cert_dir as above. Prints every response received until the first final one.
+#       Returns 0 when a final response came, 1 when none did within secs, 2 when TLS or
+#       the connection failed (socat's error on stderr: a refused client certificate).
 #   interop_sip_final_status      reads responses on stdin, prints the first final code
 #   interop_sip_digest USER REALM PASSWORD METHOD URI NONCE CNONCE
 #                                 the RFC 2617 response (qop=auth, nc=00000001), for
