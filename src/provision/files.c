@@ -121,43 +121,47 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-static int sync_parent(const char *path)
+void pv_writes_init(struct pv_writes *w)
 {
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	int rc = fsync(fd) == 0 ? 0 : -errno;
-	close(fd);
-	return rc;
+	memset(w, 0, sizeof(*w));
 }
 
-int pv_write_file(const char *path, const void *data, size_t len, mode_t mode)
+static int temp_name(const char *path, char *tmp, size_t len)
 {
-	if (same_content(path, data, len, mode))
-		return 0;
+	int n = snprintf(tmp, len, "%s.provision-tmp", path);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static bool is_pending(const struct pv_writes *w, const char *path)
+{
+	for (size_t i = 0; i < w->count; i++)
+		if (strcmp(w->items[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+int pv_writes_add(struct pv_writes *w, const char *path, const void *data, size_t len, mode_t mode)
+{
 	char tmp[PATH_MAX];
-	if (snprintf(tmp, sizeof(tmp), "%s.provision-tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
+	int rc = temp_name(path, tmp, sizeof(tmp));
+	if (rc != 0)
+		return rc;
+	if (same_content(path, data, len, mode) && !is_pending(w, path))
+		return 0;
 	// The secret's mode is set by open itself, so no moment exists when others could read it.
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	bool again = false;
 	if (fd < 0 && errno == EEXIST) {
-		// Left by an interrupted run (runs hold the output lock, so never a live one).
+		// Left by an interrupted run (runs hold the output lock, so never a live one), or
+		// staged earlier in this run: the newer content wins.
+		again = is_pending(w, path);
 		unlink(tmp);
 		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	}
 	if (fd < 0)
 		return -errno;
-	int rc = 0;
 	// The umask may have taken bits away from a public file's mode; give them back.
-	if (fchmod(fd, mode) != 0 || (rc = write_all(fd, data, len)) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, mode) != 0 || (rc = write_all(fd, data, len)) != 0) {
 		if (!rc)
 			rc = -errno;
 		close(fd);
@@ -169,13 +173,86 @@ int pv_write_file(const char *path, const void *data, size_t len, mode_t mode)
 		unlink(tmp);
 		return rc;
 	}
-	if (rename(tmp, path) != 0) {
-		rc = -errno;
-		unlink(tmp);
-		return rc;
+	if (again)
+		return 1;
+	if (w->count == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct pv_pending *grown = realloc(w->items, cap * sizeof(*grown));
+		if (!grown) {
+			unlink(tmp);
+			return -ENOMEM;
+		}
+		w->items = grown;
+		w->cap = cap;
 	}
-	rc = sync_parent(path);
-	return rc < 0 ? rc : 1;
+	w->items[w->count].path = strdup(path);
+	if (!w->items[w->count].path) {
+		unlink(tmp);
+		return -ENOMEM;
+	}
+	w->count++;
+	return 1;
+}
+
+// Makes every staged temporary durable: one syncfs, or an fsync each where syncfs fails.
+static int sync_all(const struct pv_writes *w, int root_fd)
+{
+	if (syncfs(root_fd) == 0)
+		return 0;
+	char tmp[PATH_MAX];
+	for (size_t i = 0; i < w->count; i++) {
+		if (temp_name(w->items[i].path, tmp, sizeof(tmp)) != 0)
+			return -ENAMETOOLONG;
+		int fd = open(tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			return -errno;
+		int rc = fsync(fd) == 0 ? 0 : -errno;
+		close(fd);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int pv_writes_commit(struct pv_writes *w, const char *root)
+{
+	char tmp[PATH_MAX];
+	int rc = 0;
+	if (w->count == 0)
+		return 0;
+	int root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return -errno;
+	if ((rc = sync_all(w, root_fd)) != 0)
+		goto out;
+	for (size_t i = 0; i < w->count; i++) {
+		if ((rc = temp_name(w->items[i].path, tmp, sizeof(tmp))) != 0)
+			goto out;
+		if (rename(tmp, w->items[i].path) != 0) {
+			rc = -errno;
+			goto out;
+		}
+		free(w->items[i].path);
+		w->items[i].path = NULL;
+	}
+	// The renames themselves: syncfs covers every folder touched.
+	if (syncfs(root_fd) != 0)
+		rc = -errno;
+out:
+	close(root_fd);
+	return rc;
+}
+
+void pv_writes_abort(struct pv_writes *w)
+{
+	char tmp[PATH_MAX];
+	for (size_t i = 0; i < w->count; i++) {
+		if (w->items[i].path && temp_name(w->items[i].path, tmp, sizeof(tmp)) == 0)
+			unlink(tmp);
+		free(w->items[i].path);
+	}
+	free(w->items);
+	pv_writes_init(w);
 }
 
 int pv_make_dir(const char *dir)

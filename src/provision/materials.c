@@ -31,7 +31,7 @@ int pv_put(struct pv_run *run, const char *dir, const char *name, const void *da
 	char path[PATH_MAX];
 	int rc = pv_join(path, sizeof(path), dir, name);
 	if (rc == 0)
-		rc = pv_write_file(path, data, len, mode);
+		rc = pv_writes_add(&run->writes, path, data, len, mode);
 	if (rc < 0) {
 		sc_err("cannot write %s/%s: %s; check the free space and permissions of %s", dir, name,
 		       strerror(-rc), dir);

@@ -126,6 +126,11 @@ static int provision(struct pv_run *run, struct pv_plan *plan, struct sc_prefix 
 	}
 	if ((rc = pv_remove_stale_bundles(run, out)) != 0)
 		goto out;
+	if ((rc = pv_writes_commit(&run->writes, run->outdir)) != 0) {
+		sc_err("cannot put the new files in place in %s: %s; check the free space and run again",
+		       run->outdir, strerror(-rc));
+		goto out;
+	}
 	rc = pv_verify_bundles(run);
 out:
 	sc_wipe(hub_private, sizeof(hub_private));
@@ -142,6 +147,7 @@ int sc_provision_run(const char *sites_file, const char *outdir, FILE *out,
 	struct sc_sites *sites = NULL;
 	struct sc_sites_errors errors = { 0 };
 	struct pv_run run = { .outdir = outdir, .result = result };
+	pv_writes_init(&run.writes);
 	struct pv_plan plan = { 0 };
 	struct sc_prefix *addresses = NULL;
 	int lock_fd = -1;
@@ -189,6 +195,7 @@ int sc_provision_run(const char *sites_file, const char *outdir, FILE *out,
 			result->certs_issued);
 	}
 out:
+	pv_writes_abort(&run.writes);
 	pv_ca_free(&run.ca);
 	if (run.has_rng)
 		wc_FreeRng(&run.rng);

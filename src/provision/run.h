@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "provision/files.h"
 #include "provision/pki.h"
 #include "provision/plan.h"
 #include "provision/provision.h"
@@ -19,11 +20,12 @@ struct pv_run {
 	WC_RNG rng;
 	bool has_rng;
 	struct pv_ca ca;
+	struct pv_writes writes; // committed together at the end of the run
 	size_t written; // files written into the current bundle
 	struct sc_provision_result *result;
 };
 
-// Writes DIR/NAME (atomically, unchanged files untouched) and counts it.
+// Stages DIR/NAME for the run's commit (unchanged files are left alone) and counts it.
 int pv_put(struct pv_run *run, const char *dir, const char *name, const void *data, size_t len,
 	   mode_t mode);
 // The CA in OUTDIR/ca: kept, or made on the first run.
