@@ -310,8 +310,10 @@ static void record_session(struct sc_sip_conn *c)
 {
 	const char *v = wolfSSL_get_version(c->ssl);
 	const char *s = wolfSSL_get_cipher_name(c->ssl);
+	const char *g = wolfSSL_get_curve_name(c->ssl);
 	snprintf(c->version, sizeof(c->version), "%s", v ? v : "?");
 	snprintf(c->cipher, sizeof(c->cipher), "%s", s ? s : "?");
+	snprintf(c->curve, sizeof(c->curve), "%s", g ? g : "?");
 }
 
 static void handshake_failed(struct sc_sip_conn *c, int err)
@@ -350,7 +352,17 @@ static void handshake_failed(struct sc_sip_conn *c, int err)
 			  wolfSSL_alert_desc_string_long(h.last_rx.code));
 		return;
 	}
-	conn_fail(c, EPROTO, "TLS handshake failed: %s", text);
+	conn_fail(c, EPROTO, "TLS handshake failed: %s (sealcall takes TLS 1.2 or 1.3 with ECDHE on "
+		  "X25519, P-256 or P-384 and AES-GCM or ChaCha20-Poly1305)", text);
+}
+
+static bool curve_allowed(const char *name)
+{
+	static const char *const allowed[] = { "X25519", "SECP256R1", "SECP384R1" };
+	for (size_t i = 0; name && i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (strcmp(name, allowed[i]) == 0)
+			return true;
+	return false;
 }
 
 static void established(struct sc_sip_conn *c)
@@ -362,12 +374,19 @@ static void established(struct sc_sip_conn *c)
 		conn_fail(c, EACCES, "the peer's certificate was not checked in this handshake");
 		return;
 	}
+	record_session(c);
+	// The contexts offer only these curves, but which one a TLS 1.2 peer gets is wolfSSL's
+	// choice: the policy is enforced on the outcome.
+	if (!curve_allowed(wolfSSL_get_curve_name(c->ssl))) {
+		conn_fail(c, EPROTO, "key exchange on curve %s: sealcall takes X25519, P-256 or "
+			  "P-384 only", c->curve);
+		return;
+	}
 	c->id.authenticated = true;
 	c->state = TLS_CONN_ESTABLISHED;
 	c->last_rx_ms = sc_loop_now_ms();
-	record_session(c);
-	sc_info("sip: TLS %s %s established (%s, %s, %s)", c->incoming ? "from" : "to", c->desc,
-		c->id.san, c->version, c->cipher);
+	sc_info("sip: TLS %s %s established (%s, %s, %s, %s)", c->incoming ? "from" : "to",
+		c->desc, c->id.san, c->version, c->cipher, c->curve);
 	arm_timer(c);
 	if (t->ev.on_established)
 		t->ev.on_established(t->ev.arg, c);

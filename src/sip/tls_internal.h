@@ -49,6 +49,7 @@ struct sc_sip_conn {
 	char desc[SC_NAME_MAX + INET6_ADDRSTRLEN + 16];
 	char version[16];
 	char cipher[64];
+	char curve[24];
 
 	char *rx;
 	size_t rx_len, rx_cap;

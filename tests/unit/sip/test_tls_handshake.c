@@ -7,6 +7,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+
 #include "check.h"
 #include "test_tls_util.h"
 
@@ -62,12 +65,20 @@ static void peer_paths(struct tlsu_peer *p, const char *cert, char *crt, char *k
 	}
 }
 
+// What the next raw client offers besides its version (reset after each use).
+static const char *offer_ciphers;
+static int offer_group;
+
 // A raw client from SRC presenting CERT (NULL: none) sends a request to paris and reads.
 static void raw_client(struct site *paris, struct tlsu_peer *p, const char *src, const char *cert,
 		       int max_version)
 {
 	static char crt[128], key[128], ca[128];
 	memset(p, 0, sizeof(*p));
+	p->ciphers = offer_ciphers;
+	p->group = offer_group;
+	offer_ciphers = NULL;
+	offer_group = 0;
 	peer_paths(p, cert, crt, key);
 	snprintf(ca, sizeof(ca), "%s/ca.crt", env.dir);
 	p->ca = ca;
@@ -228,6 +239,12 @@ static void test_refused_clients(void)
 	fprintf(stderr, "-- TLS 1.2 client, policy 1.3\n");
 	expect_refused_client(&(struct tlsu_site){ .site = "paris", .min_version = "1.3" },
 			      "127.77.0.2", "lyon", 2, "TLS version");
+	fprintf(stderr, "-- TLS 1.2 client offering CBC suites only\n");
+	offer_ciphers = "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES128-SHA";
+	expect_refused_client(&paris, "127.77.0.2", "lyon", 2, "no common cipher suite");
+	fprintf(stderr, "-- TLS 1.3 client offering the P-521 curve only\n");
+	offer_group = WOLFSSL_ECC_SECP521R1;
+	expect_refused_client(&paris, "127.77.0.2", "lyon", 0, "TLS handshake failed");
 	fprintf(stderr, "-- source address no directory entry has\n");
 	expect_refused_client(&paris, "127.77.0.9", "lyon", 0,
 			      "no directory entry has the address 127.77.0.9");

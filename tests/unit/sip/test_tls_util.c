@@ -363,6 +363,17 @@ static void *peer_main(void *arg)
 	if (p->cert && (wolfSSL_CTX_use_certificate_file(ctx, p->cert, WOLFSSL_FILETYPE_PEM) != 1 ||
 			wolfSSL_CTX_use_PrivateKey_file(ctx, p->key, WOLFSSL_FILETYPE_PEM) != 1))
 		goto out;
+	if (p->ciphers && wolfSSL_CTX_set_cipher_list(ctx, p->ciphers) != 1)
+		goto out;
+	if (p->group) {
+		int groups[1] = { p->group };
+		// set1_curves_list disables every other curve, so that none is offered silently.
+		if (p->group != WOLFSSL_ECC_SECP521R1 ||
+		    (p->max_version != 2 && wolfSSL_CTX_set1_curves_list(ctx, "P-521") != 1) ||
+		    wolfSSL_CTX_UseSupportedCurve(ctx, (word16)p->group) != 1 ||
+		    (p->max_version != 2 && wolfSSL_CTX_set_groups(ctx, groups, 1) != 1))
+			goto out;
+	}
 	if (p->ca) {
 		wolfSSL_CTX_load_verify_locations(ctx, p->ca, NULL);
 		wolfSSL_CTX_set_verify(ctx, WOLFSSL_VERIFY_PEER, NULL);

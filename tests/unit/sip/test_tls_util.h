@@ -73,6 +73,8 @@ struct tlsu_peer {
 	const char *cert, *key;  // paths; NULL: none
 	const char *ca;          // verify the other end with it; NULL: no verification
 	int max_version;         // 0 any; 2 = TLS 1.2 only
+	const char *ciphers;     // offered suites (wolfSSL names); NULL: wolfSSL's defaults
+	int group;               // the only curve offered (WOLFSSL_ECC_*); 0: wolfSSL's defaults
 	char src[32];            // client: source address; server: listen address
 	char dst[32];            // client: where to connect
 	uint16_t port;
