@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Opus (RFC 6716) for wideband calls, through libopus: 48 kHz mono, 20 ms frames.
+//
+// Why these settings:
+//  - 48 kHz: the RTP clock of opus is always 48000 (RFC 7587, "opus/48000/2" in SDP, as
+//    Linphone offers), USB headsets run at 48 kHz, so the wideband path needs no resampling.
+//    Mono: one headset microphone; a stereo stream from the peer is decoded to mono.
+//  - Constant bitrate: with variable bitrate the sizes of SRTP packets follow the speech, and
+//    phrases can be recognised from the sizes alone (RFC 6562). CBR costs a little quality and
+//    closes that channel.
+//  - In-band FEC: each packet can carry a coarse copy of the previous frame. It costs bitrate,
+//    so it is off until the peer reports loss (RTCP); sc_opus_set_expected_loss turns it on.
+//    A lost frame is then rebuilt from the next packet when that has arrived, else concealed.
+#ifndef SC_AUDIO_OPUS_CODEC_H
+#define SC_AUDIO_OPUS_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SC_OPUS_RATE 48000
+#define SC_OPUS_FRAME_MS 20
+#define SC_OPUS_FRAME_SAMPLES (SC_OPUS_RATE * SC_OPUS_FRAME_MS / 1000)
+#define SC_OPUS_MAX_PACKET 1275 // the most one Opus frame can take (RFC 6716 §3.4)
+#define SC_OPUS_DEFAULT_BITRATE 24000
+// 0..10; 10 costs a few percent of a Raspberry Pi core for one mono call.
+#define SC_OPUS_DEFAULT_COMPLEXITY 8
+
+struct sc_opus_encoder;
+struct sc_opus_decoder;
+
+// BITRATE in bit/s (6000..128000), COMPLEXITY 0..10. -EINVAL outside those, -ENOMEM, -EIO when
+// libopus refuses.
+int sc_opus_encoder_new(uint32_t bitrate, int complexity, struct sc_opus_encoder **out);
+void sc_opus_encoder_free(struct sc_opus_encoder *enc);
+// Encodes one frame of SC_OPUS_FRAME_SAMPLES samples into OUT. Returns the packet's length
+// (bitrate / 400 bytes, always the same) or -ENOBUFS when CAP is below that, -EIO.
+int sc_opus_encode(struct sc_opus_encoder *enc, const int16_t *pcm, uint8_t *out, size_t cap);
+// The loss the peer reports, in percent (0..100): 0 turns in-band FEC off, more turns it on and
+// tells the encoder how much redundancy to spend. -EINVAL above 100.
+int sc_opus_set_expected_loss(struct sc_opus_encoder *enc, unsigned percent);
+
+struct sc_opus_stats {
+	uint64_t frames;      // decoded from their own packets
+	uint64_t from_next;   // lost, decoded from the next packet's FEC data (if it had any)
+	uint64_t concealed;   // lost with no next packet at hand: concealed
+	uint64_t bad_packets; // refused by the decoder (replaced by concealment)
+};
+
+int sc_opus_decoder_new(struct sc_opus_decoder **out);
+void sc_opus_decoder_free(struct sc_opus_decoder *dec);
+// Decodes one packet into PCM (SC_OPUS_FRAME_SAMPLES samples; a packet of another duration is
+// refused). A packet libopus cannot decode is concealed and counted, and -EINVAL returned.
+int sc_opus_decode(struct sc_opus_decoder *dec, const uint8_t *pkt, size_t len, int16_t *pcm);
+// The packet for this frame was lost. NEXT is the packet after it if the jitter buffer already
+// holds it (else NULL): its FEC data rebuilds the lost frame; without it (or when it carries
+// none) the frame is concealed. NEXT is decoded again, normally, when its own turn comes.
+int sc_opus_decode_lost(struct sc_opus_decoder *dec, const uint8_t *next, size_t next_len, int16_t *pcm);
+const struct sc_opus_stats *sc_opus_decoder_stats(const struct sc_opus_decoder *dec);
+
+#endif
