@@ -95,6 +95,9 @@ static void conn_fail(struct sc_sip_conn *c, int err, const char *fmt, ...)
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	bool authenticated = c->state == TLS_CONN_ESTABLISHED;
+	// The UA knows the connections it opened and those it was told were established; an
+	// incoming one refused during its handshake is only logged.
+	bool known = authenticated || !c->incoming;
 	if (err == EACCES)
 		sc_warn("sip: refused TLS %s %s: %s", c->incoming ? "from" : "to", c->desc, why);
 	else if (authenticated)
@@ -104,7 +107,7 @@ static void conn_fail(struct sc_sip_conn *c, int err, const char *fmt, ...)
 		sc_warn("sip: TLS %s %s failed: %s", c->incoming ? "from" : "to", c->desc, why);
 	teardown(c);
 	struct sc_sip_tls *t = c->t;
-	if (t->ev.on_closed) {
+	if (known && t->ev.on_closed) {
 		hold(c);
 		t->ev.on_closed(t->ev.arg, c, err, why);
 		release(c);

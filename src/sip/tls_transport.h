@@ -45,8 +45,10 @@ struct sc_sip_tls_events {
 	void (*on_message)(void *arg, struct sc_sip_conn *c, const char *msg, size_t len);
 	// The connection is gone (peer closed, handshake refused or timed out, framing error,
 	// keepalive unanswered, I/O error). REASON_ERRNO is positive (ECONNRESET, ETIMEDOUT,
-	// EACCES for an authentication refusal, EMSGSIZE, EPROTO, ...), WHY a sentence for
-	// logs. C is freed right after this returns. Not called for sc_sip_conn_close.
+	// EACCES for an authentication refusal, EMSGSIZE, EPROTO, ...), WHY a sentence (already
+	// logged). C is freed right after this returns. Called for the connections the UA
+	// knows: those it opened, and incoming ones after on_established (an incoming one
+	// refused in its handshake is only logged). Not called for sc_sip_conn_close.
 	void (*on_closed)(void *arg, struct sc_sip_conn *c, int reason_errno, const char *why);
 	// Optional (may be NULL): the handshake of C finished and the peer is authenticated.
 	// Called for incoming and outgoing connections, before any on_message of C.

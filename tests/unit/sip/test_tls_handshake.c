@@ -215,6 +215,7 @@ static void expect_refused_client(const struct tlsu_site *opts, const char *src,
 	const char *log = tlsu_capture_end();
 	CHECK_EQ_INT(paris.r.messages, 0);
 	CHECK_EQ_INT(paris.r.established, 0);
+	CHECK_EQ_INT(paris.r.closed, 0); // never shown to the UA, so never reported closed
 	CHECK(p.peer_closed);
 	CHECK(memmem(p.got, p.got_len, "SIP/2.0", 7) == NULL);
 	CHECK_STR_CONTAINS(log, log_needle);
