@@ -40,8 +40,10 @@ struct sc_alsa {
 	char why[SC_AUDIO_WHY_MAX], logged_why[SC_AUDIO_WHY_MAX];
 	struct sc_audio_choice choice;
 	struct direction cap, play;
-	snd_pcm_uframes_t prefill, low_guard;
-	int guard_fd;                     // timerfd: fires when playback would reach low_guard
+	snd_pcm_uframes_t prefill;
+	snd_pcm_uframes_t low_guard;      // fill in when this low and the core had its chance
+	snd_pcm_uframes_t low_critical;   // fill in when this low, whatever the core is doing
+	int guard_fd;                     // timerfd: fires when playback reaches the next mark
 	struct sc_sample_fifo cap_q;      // codec rate, mono
 	struct sc_sample_fifo play_q;     // device rate, interleaved
 	int16_t *dev_buf, *mono, *conv;   // scratch, sized at open
@@ -117,10 +119,12 @@ static size_t max_sz(size_t x, size_t y)
 	return x > y ? x : y;
 }
 
-// Sets the guard timer to when the device, playing what it holds, reaches low_guard.
+// Sets the guard timer to when the device, playing what it holds, reaches the next mark:
+// low_guard, or low_critical once below that.
 static void arm_guard(struct sc_alsa *a, snd_pcm_uframes_t queued)
 {
-	uint64_t frames = queued > a->low_guard ? queued - a->low_guard : 0;
+	snd_pcm_uframes_t mark = queued > a->low_guard ? a->low_guard : a->low_critical;
+	uint64_t frames = queued > mark ? queued - mark : 0;
 	uint64_t ns = frames * 1000000000u / a->play.setup.rate;
 	if (ns < 1000000)
 		ns = 1000000; // at once would spin while the device is stopped
@@ -159,7 +163,8 @@ static int open_device(struct sc_alsa *a)
 	a->prefill = prefill_halves * ps->period / 2;
 	if (a->prefill + 2 * ps->period > ps->buffer)
 		a->prefill = ps->buffer > 2 * ps->period ? ps->buffer - 2 * ps->period : ps->buffer / 2;
-	a->low_guard = ps->period / 2;
+	a->low_guard = ps->period;
+	a->low_critical = ps->period / 4;
 	// Playback does not wake the loop for room (writes go in as the core makes them, and
 	// an empty device is an xrun, which polling reports as an error); the guard timer wakes
 	// it when the queue would run low.
@@ -352,16 +357,21 @@ static int playback_queued(struct sc_alsa *a, snd_pcm_uframes_t *queued)
 	return 0;
 }
 
-// The core missed its write and the device holds half a period or less: feed it silence
-// back up to the prefill level rather than let it underrun. Then sets the timer for the
-// next check.
+// Keeps playback from running dry when the core does not write (idle, or nothing to play),
+// without getting in the way of a core that is only late. With a period or less left and
+// every captured frame taken, the core had its chance to answer and did not: fill in
+// silence up to the prefill level. If a captured frame still waits, the core is about to
+// write (it was held off, and woke for both at once): wait until only a quarter period is
+// left. Then sets the timer for the next mark.
 static int playback_guard(struct sc_alsa *a)
 {
 	snd_pcm_uframes_t queued = 0;
 	int err = playback_queued(a, &queued);
 	if (err < 0)
 		return recover(a, &a->play, err);
-	if (!sc_sample_fifo_len(&a->play_q) && queued <= a->low_guard) {
+	bool core_had_its_chance = sc_sample_fifo_len(&a->cap_q) < a->frame;
+	if (!sc_sample_fifo_len(&a->play_q) &&
+	    (queued <= a->low_critical || (queued <= a->low_guard && core_had_its_chance))) {
 		int w = write_silence(a, a->prefill - queued);
 		if (w < 0)
 			return recover(a, &a->play, w);

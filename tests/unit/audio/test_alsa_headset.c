@@ -373,13 +373,13 @@ static void test_playback_one_second(void)
 	// after the 50 ms of silence that starts playback (and the resampler's 4 ms), one
 	// unbroken second of the tone
 	CHECK(first >= 2500);
-	CHECK(last - first >= 47500 && last - first <= 48300);
 	CHECK(fabs(f - 1000) < 2);
 	CHECK(amp > 9500 && amp < 10500);
 	if (paced) {
 		CHECK_EQ_INT(r.st.underruns, 0);
 		CHECK(first <= 2700);
 		CHECK_EQ_INT(removed, 0);
+		CHECK(last - first >= 47500 && last - first <= 48300);
 	}
 	free(rec);
 }
@@ -470,6 +470,39 @@ static void test_underruns(void)
 	free(rec);
 }
 
+// Idle, before any call: the core neither reads nor writes. The device is kept playing
+// silence (not an xrun every 50 ms), and the microphone queue fills up to its bound.
+static void test_idle(void)
+{
+	unlink(out_path);
+	struct sc_alsa *a = open_headset("vheadset", 100);
+	if (!a)
+		return;
+	double t0 = now_s(), worst_gap = 0, last_wake = t0;
+	while (now_s() - t0 < 1.5) {
+		pump(a, 100);
+		if (now_s() - last_wake > worst_gap)
+			worst_gap = now_s() - last_wake;
+		last_wake = now_s();
+	}
+	struct sc_alsa_status st;
+	sc_alsa_get_status(a, &st);
+	fprintf(stderr, "idle: %llu frames of silence filled in, %llu underruns, %u samples captured, "
+		"%llu dropped\n", (unsigned long long)st.silence_filled, (unsigned long long)st.underruns,
+		st.capture_queued, (unsigned long long)st.capture_dropped);
+	// the guard fills in with a quarter period left: a loop held off longer underruns
+	if (worst_gap < 0.025) {
+		CHECK(st.silence_filled >= 48000 * 13 / 10);
+		CHECK(st.underruns <= 2);
+	} else {
+		CHECK(st.silence_filled + (st.underruns + 1) * 2400 >= 48000 * 13 / 10 / 2);
+		fprintf(stderr, "idle: the loop was held off for %.0f ms (busy machine)\n", worst_gap * 1000);
+	}
+	CHECK(st.capture_queued >= 8000 && st.capture_queued <= 8000 + 2 * FRAME);
+	CHECK(st.capture_dropped >= 3000);
+	sc_alsa_free(a);
+}
+
 // The levels the core uses against drift: playback holds the prefill plus what was written
 // less what the device played since, capture what was not read yet; and drift.h, fed with
 // the playback level, brings an excess back down. Timing on a busy machine varies, so the
@@ -527,9 +560,13 @@ static void test_fill_levels(void)
 	sc_drift_init(&d, &dc);
 	int drops = 0, inserts = 0;
 	uint32_t last_min = UINT32_MAX;
+	double worst_gap = 0, last_wake = now_s();
 	t0 = now_s();
 	while (now_s() - t0 < 3.0) {
 		pump(a, 100);
+		if (now_s() - last_wake > worst_gap)
+			worst_gap = now_s() - last_wake;
+		last_wake = now_s();
 		while (sc_alsa_read(a, in) == 0) {
 			sc_alsa_get_status(a, &st);
 			double t = now_s() - t0;
@@ -548,8 +585,16 @@ static void test_fill_levels(void)
 	fprintf(stderr, "fill: %d drops, %d inserts; level before writes in the last second >= %u "
 		"(%llu frames of silence filled in)\n", drops, inserts, last_min,
 		(unsigned long long)st.silence_filled);
-	CHECK(drops >= 4);
-	CHECK(last_min >= FRAME / 2 && last_min <= 3 * FRAME);
+	// A loop held off on a busy machine adds silence (and so latency) that the drift logic
+	// removes only a frame per 400 ms: the result is checked for an undisturbed loop.
+	if (worst_gap < 0.035) {
+		CHECK(drops >= 4);
+		CHECK(last_min >= FRAME / 2 && last_min <= 3 * FRAME);
+	} else {
+		CHECK(drops >= 1);
+		fprintf(stderr, "fill: the loop was held off for %.0f ms (busy machine): final level "
+			"not checked\n", worst_gap * 1000);
+	}
 	sc_alsa_free(a);
 }
 
@@ -607,6 +652,7 @@ int main(void)
 	test_volume();
 	test_underruns();
 	test_fill_levels();
+	test_idle();
 	test_absent_then_present();
 
 	snd_config_update_free_global();
