@@ -16,6 +16,9 @@
 
 enum sc_control_op {
 	SC_CONTROL_STATUS,
+	SC_CONTROL_CALL,   // call NAME|URI
+	SC_CONTROL_ANSWER,
+	SC_CONTROL_HANGUP, // also declines a ringing call and cancels one that rings out
 };
 
 struct sc_control_request {

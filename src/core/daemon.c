@@ -14,6 +14,7 @@
 
 #include "base/log.h"
 #include "core/appliance.h"
+#include "core/call_service.h"
 #include "core/control_server.h"
 #include "core/daemon_args.h"
 #include "core/loop.h"
@@ -36,6 +37,7 @@ struct daemon {
 	struct sc_vpn *vpn;
 	struct sc_loop *loop;
 	struct sc_control_server *control;
+	struct sc_call_service *calls; // SIP and the call manager, once the tunnel is up
 	struct sc_loop_timer *poll_timer, *watchdog_timer;
 	struct sc_appliance app;
 	char control_path[SC_PATH_MAX + 16];
@@ -237,6 +239,11 @@ static int handle_status(struct daemon *d, const struct sc_control_request *req,
 		.peers = peers,
 		.n_peers = n,
 	};
+	struct sc_call_status call;
+	if (d->calls) {
+		sc_call_service_status(d->calls, &call);
+		st.call = &call;
+	}
 	r = sc_control_wants_json(req) ? sc_status_render_json(&st, body)
 				       : sc_status_render_text(&st, body);
 	free(peers);
@@ -252,6 +259,14 @@ static int handle_request(void *arg, const struct sc_control_request *req,
 	switch (req->op) {
 	case SC_CONTROL_STATUS:
 		return handle_status(d, req, body, err, errlen);
+	case SC_CONTROL_CALL:
+	case SC_CONTROL_ANSWER:
+	case SC_CONTROL_HANGUP:
+		if (!d->calls) {
+			snprintf(err, errlen, "signaling is not running (the tunnel is not up yet)");
+			return -EAGAIN;
+		}
+		return sc_call_service_command(d->calls, req, body, err, errlen);
 	}
 	snprintf(err, errlen, "%s is not implemented", req->command);
 	return -ENOSYS;
@@ -388,6 +403,10 @@ static int start(struct daemon *d)
 	if (r < 0)
 		return EXIT_FAILED;
 	update_state(d);
+	// SIP only now, on the tunnel address and interface.
+	r = sc_call_service_start(d->loop, d->policy, d->vpn, &d->calls);
+	if (r < 0)
+		return EXIT_FAILED;
 	r = open_control(d);
 	if (r < 0)
 		return EXIT_FAILED;
@@ -409,6 +428,9 @@ static void stop(struct daemon *d, const char *why)
 	struct sc_appliance_transition t;
 	if (d->app_started && sc_appliance_stop(&d->app, why, sc_loop_now_ms(), &t))
 		log_transition(d, &t);
+	// the call's BYE still needs the tunnel
+	sc_call_service_stop(d->calls);
+	d->calls = NULL;
 	sc_vpn_down(d->vpn);
 	d->vpn = NULL;
 	sc_control_server_close(d->control);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "core/client.h"
+#include "core/control.h"
+#include "sip/parse_tool.h"
 
 #define EXIT_USAGE 2
 #define EXIT_NOT_RUNNING 3
@@ -26,10 +28,18 @@ struct subcommand {
 };
 
 static int cmd_status(struct cli *cli, int argc, char **argv);
+static int cmd_call(struct cli *cli, int argc, char **argv);
+static int cmd_answer(struct cli *cli, int argc, char **argv);
+static int cmd_hangup(struct cli *cli, int argc, char **argv);
+static int cmd_sip_parse(struct cli *cli, int argc, char **argv);
 static int cmd_help(struct cli *cli, int argc, char **argv);
 
 static const struct subcommand subcommands[] = {
-	{ "status", cmd_status, "status [--json]", "tunnel and peer health, in words or as JSON" },
+	{ "status", cmd_status, "status [--json]", "tunnel, peer and call state, in words or as JSON" },
+	{ "call", cmd_call, "call NAME|URI", "call a site of the directory (sealcall call lyon)" },
+	{ "answer", cmd_answer, "answer", "answer the ringing call" },
+	{ "hangup", cmd_hangup, "hangup", "hang up, or decline the ringing call" },
+	{ "sip-parse", cmd_sip_parse, "sip-parse [--stream]", "check one SIP message read from standard input" },
 	{ "help", cmd_help, "help", "this text" },
 };
 
@@ -123,6 +133,57 @@ static int cmd_status(struct cli *cli, int argc, char **argv)
 		}
 	}
 	return control_call(cli, json ? "status json" : "status");
+}
+
+// One word, no options: the daemon checks the destination against the directory.
+static int cmd_call(struct cli *cli, int argc, char **argv)
+{
+	char request[SC_CONTROL_REQUEST_MAX];
+	if (argc != 2 || argv[1][0] == '-' || !*argv[1]) {
+		fprintf(stderr, "%s: usage: sealcall call NAME|URI (a site of the directory, e.g. "
+			"'sealcall call lyon')\n", cli->prog);
+		return EXIT_USAGE;
+	}
+	for (const char *p = argv[1]; *p; p++) {
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p > 0x7e) {
+			fprintf(stderr, "%s: call: '%s' holds a space or a character that is not printable "
+				"ASCII; give a directory name or a sips: URI\n", cli->prog, argv[1]);
+			return EXIT_USAGE;
+		}
+	}
+	int n = snprintf(request, sizeof(request), "call %s", argv[1]);
+	if (n < 0 || (size_t)n >= sizeof(request) - 1) {
+		fprintf(stderr, "%s: call: destination too long\n", cli->prog);
+		return EXIT_USAGE;
+	}
+	return control_call(cli, request);
+}
+
+static int no_args(struct cli *cli, int argc, char **argv, const char *request)
+{
+	if (argc != 1) {
+		fprintf(stderr, "%s: %s takes no arguments (usage: sealcall %s)\n", cli->prog, argv[0],
+			argv[0]);
+		return EXIT_USAGE;
+	}
+	return control_call(cli, request);
+}
+
+static int cmd_answer(struct cli *cli, int argc, char **argv)
+{
+	return no_args(cli, argc, argv, "answer");
+}
+
+static int cmd_hangup(struct cli *cli, int argc, char **argv)
+{
+	return no_args(cli, argc, argv, "hangup");
+}
+
+// Offline: needs no daemon.
+static int cmd_sip_parse(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	return sc_sip_parse_main(argc, argv);
 }
 
 int main(int argc, char **argv)

@@ -18,6 +18,46 @@ static void put_safe(struct sc_outbuf *out, const char *s)
 	}
 }
 
+// sip: / registration: / call: / last call: lines, each only when it has something to say.
+static void render_call_text(const struct sc_call_status *c, struct sc_outbuf *out)
+{
+	sc_outbuf_puts(out, "sip: ");
+	put_safe(out, c->sip);
+	sc_outbuf_puts(out, "\n");
+	if (*c->registration) {
+		sc_outbuf_puts(out, "registration: ");
+		put_safe(out, c->registration);
+		sc_outbuf_puts(out, "\n");
+	}
+	sc_outbuf_puts(out, "call: ");
+	put_safe(out, c->state);
+	if (*c->peer) {
+		sc_outbuf_puts(out, " with ");
+		put_safe(out, c->peer);
+		sc_outbuf_puts(out, " (");
+		put_safe(out, c->direction);
+		sc_outbuf_puts(out, ")");
+	}
+	if (c->duration_s >= 0)
+		sc_outbuf_printf(out, " for %" PRId64 "s", c->duration_s);
+	if (*c->tls_version) {
+		sc_outbuf_puts(out, " tls ");
+		put_safe(out, c->tls_version);
+		sc_outbuf_puts(out, " ");
+		put_safe(out, c->tls_cipher);
+	}
+	if (*c->codec) {
+		sc_outbuf_puts(out, " codec ");
+		put_safe(out, c->codec);
+	}
+	sc_outbuf_puts(out, "\n");
+	if (*c->last_end) {
+		sc_outbuf_puts(out, "last call: ");
+		put_safe(out, c->last_end);
+		sc_outbuf_puts(out, "\n");
+	}
+}
+
 int sc_status_render_text(const struct sc_status *st, struct sc_outbuf *out)
 {
 	sc_outbuf_puts(out, "site: ");
@@ -53,7 +93,36 @@ int sc_status_render_text(const struct sc_status *st, struct sc_outbuf *out)
 		}
 		sc_outbuf_puts(out, "\n");
 	}
+	if (st->call)
+		render_call_text(st->call, out);
 	return out->err;
+}
+
+static void json_field(struct sc_json *j, const char *key, const char *value)
+{
+	sc_json_key(j, key);
+	sc_json_string(j, value);
+}
+
+static void render_call_json(const struct sc_call_status *c, struct sc_json *j)
+{
+	sc_json_key(j, "sip");
+	sc_json_object_begin(j);
+	json_field(j, "status", c->sip);
+	json_field(j, "registration", c->registration);
+	sc_json_object_end(j);
+	sc_json_key(j, "call");
+	sc_json_object_begin(j);
+	json_field(j, "state", c->state);
+	json_field(j, "peer", c->peer);
+	json_field(j, "direction", c->direction);
+	sc_json_key(j, "duration_s");
+	sc_json_int(j, c->duration_s);
+	json_field(j, "tls_version", c->tls_version);
+	json_field(j, "tls_cipher", c->tls_cipher);
+	json_field(j, "codec", c->codec);
+	json_field(j, "last_end", c->last_end);
+	sc_json_object_end(j);
 }
 
 int sc_status_render_json(const struct sc_status *st, struct sc_outbuf *out)
@@ -96,6 +165,8 @@ int sc_status_render_json(const struct sc_status *st, struct sc_outbuf *out)
 		sc_json_object_end(&j);
 	}
 	sc_json_array_end(&j);
+	if (st->call)
+		render_call_json(st->call, &j);
 	sc_json_object_end(&j);
 	int r = sc_json_finish(&j);
 	if (r == 0)

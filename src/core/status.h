@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "core/call.h"
 #include "core/outbuf.h"
 #include "vpn/vpn.h"
 
@@ -18,6 +19,7 @@ struct sc_status {
 	const char *address;      // "10.77.0.1/24"
 	const struct sc_vpn_peer_status *peers;
 	size_t n_peers;
+	const struct sc_call_status *call; // NULL: no SIP section (signaling not started)
 };
 
 int sc_status_render_text(const struct sc_status *st, struct sc_outbuf *out);

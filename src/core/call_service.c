@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/call_service.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+
+#include "base/log.h"
+#include "base/secret.h"
+#include "base/strutil.h"
+#include "core/call_rtp.h"
+#include "sip/tls_transport.h"
+#include "sip/ua.h"
+#include "zrtp/engine.h"
+
+#define SHUTDOWN_FLUSH_MS 1000
+#define PASSWORD_MAX 1024
+
+// What the service keeps with each TLS connection (sc_sip_conn_set_user).
+struct conn_ctx {
+	struct sc_sip_conn *conn;
+	uint64_t flow;
+	bool up;              // the UA knows it
+	bool connect_pending; // the UA asked for it and waits for the handshake
+	const struct sc_directory_entry *site; // what it asked for (NULL: the registrar)
+	struct conn_ctx *next;
+};
+
+struct sc_call_service {
+	struct sc_loop *loop;
+	const struct sc_policy *p;
+	struct sc_vpn *vpn;
+	void *rng;
+	struct sc_call_rtp *rtp;
+	struct sc_sip_tls *tls;
+	struct sc_sip_ua *ua;
+	struct sc_loop_timer *timer;
+	struct conn_ctx *conns;
+	uint64_t next_flow;
+	struct sc_call call;
+	size_t sends;       // messages handed to the transport, for the shutdown flush
+	bool tls_global;
+	char sip_line[96];
+	char reg_line[SC_URI_MAX + SC_SIP_UA_REASON_MAX];
+	char codec[32];
+};
+
+// ---- connections ----
+
+static struct conn_ctx *ctx_of(struct sc_call_service *s, struct sc_sip_conn *c)
+{
+	struct conn_ctx *x = sc_sip_conn_user(c);
+	if (x)
+		return x;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return NULL;
+	x->conn = c;
+	x->flow = ++s->next_flow;
+	x->next = s->conns;
+	s->conns = x;
+	sc_sip_conn_set_user(c, x);
+	return x;
+}
+
+static void ctx_remove(struct sc_call_service *s, struct conn_ctx *x)
+{
+	for (struct conn_ctx **pp = &s->conns; *pp; pp = &(*pp)->next) {
+		if (*pp == x) {
+			*pp = x->next;
+			free(x);
+			return;
+		}
+	}
+}
+
+static struct conn_ctx *ctx_by_flow(struct sc_call_service *s, uint64_t flow)
+{
+	for (struct conn_ctx *x = s->conns; x; x = x->next)
+		if (x->flow == flow)
+			return x;
+	return NULL;
+}
+
+static void flow_up(struct sc_call_service *s, struct conn_ctx *x)
+{
+	struct sc_sip_ua_flow f = { .peer = *sc_sip_conn_identity(x->conn),
+				    .incoming = sc_sip_conn_is_incoming(x->conn) };
+	if (sc_sip_conn_local_address(x->conn, &f.local_family, f.local_addr, NULL) < 0) {
+		// the handshake ended, so the socket is connected; this cannot fail short of a bug
+		sc_warn("sip: no local address for %s", sc_sip_conn_describe(x->conn));
+		return;
+	}
+	x->up = true;
+	x->connect_pending = false;
+	sc_sip_ua_flow_up(s->ua, x->flow, &f, sc_loop_now_ms());
+}
+
+// ---- what the UA asks for ----
+
+static void send_on(struct sc_call_service *s, uint64_t flow, const char *data, size_t len)
+{
+	struct conn_ctx *x = ctx_by_flow(s, flow);
+	if (!x) {
+		sc_debug("sip: connection %llu is gone; %zu bytes not sent", (unsigned long long)flow, len);
+		return;
+	}
+	int r = sc_sip_conn_send(x->conn, data, len);
+	if (r < 0)
+		sc_warn("sip: cannot send to %s: %s", sc_sip_conn_describe(x->conn), strerror(-r));
+	else
+		s->sends++;
+}
+
+static void connect_to(struct sc_call_service *s, const struct sc_directory_entry *site)
+{
+	struct sc_sip_conn *c = NULL;
+	int r = site ? sc_sip_tls_connect(s->tls, site, &c) : sc_sip_tls_connect_registrar(s->tls, &c);
+	struct conn_ctx *x = r == 0 ? ctx_of(s, c) : NULL;
+	if (r == 0 && !x)
+		r = -ENOMEM;
+	if (r < 0) {
+		sc_sip_ua_connect_failed(s->ua, site, strerror(-r), sc_loop_now_ms());
+		return;
+	}
+	if (sc_sip_conn_is_established(c)) {
+		flow_up(s, x);
+	} else {
+		x->connect_pending = true;
+		x->site = site;
+	}
+}
+
+static void on_ua_event(struct sc_call_service *s, const struct sc_sip_ua_event *ev)
+{
+	char line[SC_SIP_UA_REASON_MAX + 128], why[SC_SIP_UA_REASON_MAX];
+	uint64_t now = sc_loop_now_ms();
+	if (ev->type != SC_SIP_UA_EV_STATE)
+		return; // refusals and registration were logged by the UA
+	if (sc_call_apply(&s->call, ev, now, line, sizeof(line))) {
+		if (ev->state == SC_SIP_UA_IDLE && ev->code >= 400)
+			sc_warn("%s", line);
+		else
+			sc_notice("%s", line);
+	}
+	if (sc_call_wants_auto_answer(&s->p->rules, ev)) {
+		int r = sc_sip_ua_answer(s->ua, now, why, sizeof(why));
+		if (r == 0)
+			sc_notice("call: answered by itself (rules.auto_answer): %s", why);
+		else
+			sc_warn("call: auto-answer failed: %s", why);
+	}
+}
+
+// Hands out everything the UA queued, then re-arms its timer. Every entry point of the
+// service ends here.
+static void pump(struct sc_call_service *s)
+{
+	struct sc_sip_ua_action a;
+	// Bounded: each input makes a finite number of actions.
+	for (int i = 0; i < 10000 && sc_sip_ua_pop(s->ua, &a); i++) {
+		switch (a.type) {
+		case SC_SIP_UA_SEND:
+			send_on(s, a.flow, a.data, a.len);
+			break;
+		case SC_SIP_UA_CONNECT:
+			connect_to(s, a.site);
+			break;
+		case SC_SIP_UA_EVENT:
+			on_ua_event(s, &a.event);
+			break;
+		}
+	}
+	uint64_t when, now = sc_loop_now_ms();
+	if (sc_sip_ua_next_deadline(s->ua, &when))
+		sc_loop_timer_arm(s->timer, when > now ? when - now : 0, 0);
+	else
+		sc_loop_timer_stop(s->timer);
+}
+
+// ---- the transport and the clock ----
+
+static void on_established(void *arg, struct sc_sip_conn *c)
+{
+	struct sc_call_service *s = arg;
+	struct conn_ctx *x = ctx_of(s, c);
+	if (!x) {
+		sc_err("sip: out of memory for %s: closing it", sc_sip_conn_describe(c));
+		sc_sip_conn_close(c);
+		return;
+	}
+	sc_debug("sip: %s connection with %s announced to the UA (%s, %s)",
+		sc_sip_conn_is_incoming(c) ? "incoming" : "outgoing", sc_sip_conn_describe(c),
+		sc_sip_conn_tls_version(c), sc_sip_conn_cipher(c));
+	flow_up(s, x);
+	pump(s);
+}
+
+static void on_message(void *arg, struct sc_sip_conn *c, const char *msg, size_t len)
+{
+	struct sc_call_service *s = arg;
+	struct conn_ctx *x = sc_sip_conn_user(c);
+	if (!x || !x->up) {
+		// the transport reports the handshake first; without that, nothing is trusted
+		sc_warn("sip: message from %s before its connection was announced: dropped",
+			sc_sip_conn_describe(c));
+		return;
+	}
+	sc_sip_ua_receive(s->ua, x->flow, msg, len, sc_loop_now_ms());
+	pump(s);
+}
+
+static void on_closed(void *arg, struct sc_sip_conn *c, int reason_errno, const char *why)
+{
+	struct sc_call_service *s = arg;
+	struct conn_ctx *x = sc_sip_conn_user(c);
+	(void)reason_errno;
+	if (!x)
+		return;
+	uint64_t now = sc_loop_now_ms();
+	if (x->up)
+		sc_sip_ua_flow_down(s->ua, x->flow, why, now);
+	else if (x->connect_pending)
+		sc_sip_ua_connect_failed(s->ua, x->site, why, now);
+	sc_sip_conn_set_user(c, NULL);
+	ctx_remove(s, x);
+	pump(s);
+}
+
+static void on_timer(struct sc_loop *loop, struct sc_loop_timer *timer, void *arg)
+{
+	(void)loop;
+	(void)timer;
+	struct sc_call_service *s = arg;
+	sc_sip_ua_tick(s->ua, sc_loop_now_ms());
+	pump(s);
+}
+
+// ---- what the UA asks the core ----
+
+static bool peer_up(void *arg, int family, const uint8_t *addr, char *why, size_t why_len)
+{
+	struct sc_call_service *s = arg;
+	if (sc_vpn_address_is_up(s->vpn, family, addr))
+		return true;
+	const struct sc_peer *peer = sc_policy_peer_for_address(s->p, family, addr);
+	snprintf(why, why_len, "%s", sc_vpn_is_up(s->vpn) ? "handshake stale" : "this site's tunnel is down");
+	for (size_t i = 0; peer && sc_vpn_is_up(s->vpn) && i < sc_vpn_peer_count(s->vpn); i++) {
+		struct sc_vpn_peer_status ps;
+		if (sc_vpn_peer_status(s->vpn, i, &ps) == 0 && strcmp(ps.name, peer->name) == 0 &&
+		    ps.reason[0])
+			snprintf(why, why_len, "%s", ps.reason);
+	}
+	return false;
+}
+
+// Our address of record names the DNS name of our own certificate, which is how the other
+// sites' directories know us (their TLS check compares the same name).
+static int own_certificate_name(const char *path, char *out, size_t len)
+{
+	WOLFSSL_X509 *x = wolfSSL_X509_load_certificate_file(path, WOLFSSL_FILETYPE_PEM);
+	if (!x)
+		return -EINVAL;
+	char *name = wolfSSL_X509_get_next_altname(x);
+	int r = name && *name ? sc_strcpy(out, len, name) : -ENOENT;
+	wolfSSL_X509_free(x);
+	return r;
+}
+
+static int read_password(const struct sc_policy *p, uint8_t **pw, size_t *len)
+{
+	*pw = NULL;
+	*len = 0;
+	if (!p->sip.has_registrar)
+		return 0;
+	int r = sc_read_secret_file(p->sip.registrar.password_file, PASSWORD_MAX, pw, len);
+	if (r < 0) {
+		sc_err("sip: cannot read the registrar password %s: %s; it must be a file only its owner "
+		       "can read (chmod 600)", p->sip.registrar.password_file, strerror(-r));
+		return r;
+	}
+	// one line as written by an editor: the newline is not part of the password
+	while (*len && ((*pw)[*len - 1] == '\n' || (*pw)[*len - 1] == '\r'))
+		(*pw)[--*len] = 0;
+	return 0;
+}
+
+int sc_call_service_start(struct sc_loop *loop, const struct sc_policy *p, struct sc_vpn *vpn,
+			  struct sc_call_service **out)
+{
+	struct sc_call_service *s = calloc(1, sizeof(*s));
+	uint8_t *pw = NULL;
+	size_t pw_len = 0;
+	char cert_name[SC_HOST_MAX + 1], uri[SC_URI_MAX];
+	int r = -ENOMEM;
+	*out = NULL;
+	if (!s)
+		goto fail;
+	s->loop = loop;
+	s->p = p;
+	s->vpn = vpn;
+	sc_call_init(&s->call, sc_loop_now_ms());
+	r = sc_sip_tls_global_init();
+	if (r < 0) {
+		sc_err("sip: the TLS library did not initialise");
+		goto fail;
+	}
+	s->tls_global = true;
+	r = -ENOMEM;
+	s->rng = sc_zrtp_system_rng_new();
+	if (!s->rng) {
+		sc_err("sip: no random number generator");
+		goto fail;
+	}
+	r = own_certificate_name(p->sip.certificate, cert_name, sizeof(cert_name));
+	if (r == 0)
+		r = sc_sip_ua_local_uri(p, cert_name, uri, sizeof(uri));
+	if (r < 0) {
+		sc_err("sip: %s has no DNS subjectAltName to name this site by: reissue it with "
+		       "sealcall provision", p->sip.certificate);
+		goto fail;
+	}
+	r = read_password(p, &pw, &pw_len);
+	if (r == 0)
+		r = sc_call_rtp_new(p, sc_vpn_interface(vpn), s->rng, &s->rtp);
+	if (r < 0)
+		goto fail;
+	struct sc_sip_ua_config cfg = {
+		.policy = p,
+		.local_uri = uri,
+		.user_agent = "sealcall/" SEALCALL_VERSION,
+		.registrar_password = pw,
+		.registrar_password_len = pw_len,
+		.rng = sc_zrtp_system_rng,
+		.rng_ctx = s->rng,
+		.media = sc_call_rtp_ops(s->rtp),
+		.env = { .ctx = s, .peer_up = peer_up },
+	};
+	r = sc_sip_ua_new(&cfg, &s->ua);
+	if (r < 0) {
+		sc_err("sip: cannot create the user agent: %s", strerror(-r));
+		goto fail;
+	}
+	// SEAM: the audio layer will report the headset; until it is wired, calls assume one.
+	sc_sip_ua_set_headset(s->ua, true);
+	r = sc_loop_timer_new(loop, on_timer, s, &s->timer);
+	if (r < 0)
+		goto fail;
+	struct sc_sip_tls_events ev = { .arg = s, .on_message = on_message, .on_closed = on_closed,
+					.on_established = on_established };
+	r = sc_sip_tls_new(loop, p, sc_vpn_interface(vpn), &ev, &s->tls);
+	if (r < 0)
+		goto fail;
+	char addr[INET6_ADDRSTRLEN];
+	inet_ntop(p->tunnel.address.family, p->tunnel.address.addr, addr, sizeof(addr));
+	snprintf(s->sip_line, sizeof(s->sip_line), p->tunnel.address.family == AF_INET6
+			 ? "listening on [%s]:%u (TLS, %s)" : "listening on %s:%u (TLS, %s)",
+		 addr, p->sip.port, sc_vpn_interface(vpn));
+	sc_notice("sip: %s as %s", s->sip_line, uri);
+	sc_secret_free(pw, pw_len);
+	sc_sip_ua_start(s->ua, sc_loop_now_ms());
+	pump(s);
+	*out = s;
+	return 0;
+fail:
+	sc_secret_free(pw, pw_len);
+	sc_call_service_stop(s);
+	return r < 0 ? r : -EIO;
+}
+
+void sc_call_service_stop(struct sc_call_service *s)
+{
+	if (!s)
+		return;
+	if (s->ua && s->tls) {
+		size_t before = s->sends;
+		sc_sip_ua_shutdown(s->ua, sc_loop_now_ms());
+		pump(s);
+		// The BYE or un-REGISTER is only queued on its connection: let the loop write it,
+		// and take the answer that ends the call, before everything closes. A few rounds
+		// at least, so that a queued message leaves even when the call is already over.
+		uint64_t end = sc_loop_now_ms() + SHUTDOWN_FLUSH_MS;
+		for (int i = 0; s->sends > before && i < 100 && sc_loop_now_ms() < end; i++) {
+			bool settled = s->call.state == SC_SIP_UA_IDLE && i >= 4;
+			if (settled)
+				break;
+			sc_loop_run_once(s->loop, 20);
+		}
+	}
+	sc_sip_tls_free(s->tls);
+	// no on_closed comes for connections the transport closed itself
+	while (s->conns)
+		ctx_remove(s, s->conns);
+	sc_sip_ua_free(s->ua);
+	sc_call_rtp_free(s->rtp);
+	sc_loop_timer_free(s->timer);
+	if (s->rng)
+		sc_zrtp_system_rng_free(s->rng);
+	if (s->tls_global)
+		sc_sip_tls_global_cleanup();
+	free(s);
+}
+
+int sc_call_service_command(struct sc_call_service *s, const struct sc_control_request *req,
+			    struct sc_outbuf *body, char *err, size_t errlen)
+{
+	char why[SC_SIP_UA_REASON_MAX] = "";
+	uint64_t now = sc_loop_now_ms();
+	int r;
+	switch (req->op) {
+	case SC_CONTROL_CALL:
+		r = sc_sip_ua_call(s->ua, req->argv[0], now, why, sizeof(why));
+		if (r < 0)
+			sc_notice("call: refused to call '%s': %s", req->argv[0], why);
+		break;
+	case SC_CONTROL_ANSWER:
+		r = sc_sip_ua_answer(s->ua, now, why, sizeof(why));
+		break;
+	case SC_CONTROL_HANGUP:
+		r = sc_sip_ua_hangup(s->ua, now, why, sizeof(why));
+		break;
+	default:
+		snprintf(err, errlen, "%s is not a call command", req->command);
+		return -EINVAL;
+	}
+	pump(s);
+	if (r < 0) {
+		snprintf(err, errlen, "%s", why);
+		return r;
+	}
+	sc_outbuf_printf(body, "%s\n", why);
+	return body->err;
+}
+
+void sc_call_service_status(struct sc_call_service *s, struct sc_call_status *out)
+{
+	sc_call_status_fill(&s->call, sc_loop_now_ms(), out);
+	struct conn_ctx *x = s->call.flow ? ctx_by_flow(s, s->call.flow) : NULL;
+	if (x) {
+		out->tls_version = sc_sip_conn_tls_version(x->conn);
+		out->tls_cipher = sc_sip_conn_cipher(x->conn);
+	}
+	struct sc_sip_ua_call_info info;
+	sc_sip_ua_call_info(s->ua, &info);
+	snprintf(s->codec, sizeof(s->codec), "%s", info.codec);
+	out->codec = s->codec;
+	out->sip = s->sip_line;
+	struct sc_sip_ua_registration reg;
+	sc_sip_ua_registration(s->ua, &reg);
+	if (!reg.configured)
+		s->reg_line[0] = '\0';
+	else if (reg.registered)
+		snprintf(s->reg_line, sizeof(s->reg_line), "registered at %s for %u s",
+			 s->p->sip.registrar.uri, reg.expires);
+	else
+		snprintf(s->reg_line, sizeof(s->reg_line), "not registered: %s",
+			 reg.reason[0] ? reg.reason : "registering");
+	out->registration = s->reg_line;
+}
