@@ -139,9 +139,10 @@ static int open_device(struct sc_alsa *a)
 	if (err < 0)
 		goto fail;
 	unsigned cap_periods = CAPTURE_BUFFER_MS / a->frame_ms;
-	// Wake-ups come once per period, so the guard can only see a missed write one period
-	// late: the queue must still hold more than a period then. Prefill 2.5 periods (at least
-	// 40 ms), and room for two more periods of what the core writes.
+	// Prefill 2.5 periods (at least 40 ms): a core answering each captured frame then finds
+	// 1.5 periods queued before its write, so it may be late by up to half a period before
+	// the guard's first mark, and a period before the device nears empty. Room for two more
+	// periods of what the core writes.
 	unsigned prefill_halves = 2 * ((PLAYBACK_PREFILL_MS + a->frame_ms - 1) / a->frame_ms);
 	if (prefill_halves < 5)
 		prefill_halves = 5;
