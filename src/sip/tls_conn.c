@@ -172,30 +172,37 @@ static const char *ssl_error_text(WOLFSSL *ssl, int err, char *buf, size_t len)
 	return buf;
 }
 
-// Sends what is queued until the socket is full; 0, or -1 after conn_fail.
+// Sends what is queued until the socket is full; 0, or -1 after conn_fail. The queue is
+// compacted once at the end, not after every record.
 static int flush(struct sc_sip_conn *c)
 {
 	char text[128];
-	while (c->tx_len > 0) {
-		size_t chunk = c->tx_inflight ? c->tx_inflight : (c->tx_len < 16384 ? c->tx_len : 16384);
-		int n = wolfSSL_write(c->ssl, c->tx, (int)chunk);
+	size_t off = 0;
+	while (off < c->tx_len) {
+		size_t left = c->tx_len - off;
+		size_t chunk = c->tx_inflight ? c->tx_inflight : (left < 16384 ? left : 16384);
+		int n = wolfSSL_write(c->ssl, c->tx + off, (int)chunk);
 		if (n > 0) {
-			memmove(c->tx, c->tx + n, c->tx_len - (size_t)n);
-			c->tx_len -= (size_t)n;
+			off += (size_t)n;
 			c->tx_inflight = 0;
 			continue;
 		}
 		int err = wolfSSL_get_error(c->ssl, n);
 		if (err == WOLFSSL_ERROR_WANT_WRITE || err == WOLFSSL_ERROR_WANT_READ) {
-			// wolfSSL keeps the record it built: the retry must pass the same length.
+			// wolfSSL keeps the record it built: the retry must pass the same bytes.
 			c->tx_inflight = chunk;
 			set_events(c, err == WOLFSSL_ERROR_WANT_WRITE ? EPOLLIN | EPOLLOUT : EPOLLIN);
-			return 0;
+			goto out;
 		}
 		conn_fail(c, EIO, "send failed: %s", ssl_error_text(c->ssl, err, text, sizeof(text)));
 		return -1;
 	}
 	set_events(c, EPOLLIN);
+out:
+	if (off > 0) {
+		memmove(c->tx, c->tx + off, c->tx_len - off);
+		c->tx_len -= off;
+	}
 	return 0;
 }
 

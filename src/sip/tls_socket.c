@@ -3,7 +3,6 @@
 // that signaling can neither arrive from nor leave by another path.
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>

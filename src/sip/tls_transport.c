@@ -270,8 +270,10 @@ int sc_sip_tls_connect(struct sc_sip_tls *t, const struct sc_directory_entry *to
 		       struct sc_sip_conn **out)
 {
 	struct sc_sip_identity id = { .kind = SC_SIP_PEER_SITE, .entry = to };
-	struct sc_sip_conn *c = find_conn(t, SC_SIP_PEER_SITE, to);
 	*out = NULL;
+	if (!t || !to)
+		return -EINVAL;
+	struct sc_sip_conn *c = find_conn(t, SC_SIP_PEER_SITE, to);
 	if (c) {
 		*out = c;
 		return 0;

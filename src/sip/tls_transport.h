@@ -106,8 +106,8 @@ void sc_sip_conn_close(struct sc_sip_conn *c);
 
 bool sc_sip_conn_is_established(const struct sc_sip_conn *c);
 bool sc_sip_conn_is_incoming(const struct sc_sip_conn *c);
-// Who is at the other end. Before the handshake of an outgoing connection ends it names
-// the site being called; of an incoming one, only the address is filled.
+// Who is at the other end. Until the handshake of an outgoing connection ends it names the
+// site being called, with authenticated false.
 const struct sc_sip_identity *sc_sip_conn_identity(const struct sc_sip_conn *c);
 // "TLSv1.3", "TLSv1.2"; "" before the handshake ends.
 const char *sc_sip_conn_tls_version(const struct sc_sip_conn *c);
