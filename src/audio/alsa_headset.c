@@ -120,12 +120,14 @@ static size_t max_sz(size_t x, size_t y)
 }
 
 // Sets the guard timer to when the device, playing what it holds, reaches the next mark:
-// low_guard, or low_critical once below that.
-static void arm_guard(struct sc_alsa *a, snd_pcm_uframes_t queued)
+// low_guard, or low_critical once below that; or, with SOON, in 2 ms if that is earlier.
+static void arm_guard(struct sc_alsa *a, snd_pcm_uframes_t queued, bool soon)
 {
 	snd_pcm_uframes_t mark = queued > a->low_guard ? a->low_guard : a->low_critical;
 	uint64_t frames = queued > mark ? queued - mark : 0;
 	uint64_t ns = frames * 1000000000u / a->play.setup.rate;
+	if (soon && ns > 2000000)
+		ns = 2000000;
 	if (ns < 1000000)
 		ns = 1000000; // at once would spin while the device is stopped
 	struct itimerspec its = { .it_value = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) } };
@@ -206,7 +208,7 @@ static int open_device(struct sc_alsa *a)
 		snprintf(why, sizeof(why), "cannot create a timer: %s", strerror(errno));
 		goto fail;
 	}
-	arm_guard(a, a->prefill);
+	arm_guard(a, a->prefill, false);
 	a->cap.nfds = snd_pcm_poll_descriptors_count(a->cap.pcm);
 	a->play.nfds = snd_pcm_poll_descriptors_count(a->play.pcm);
 	if (a->cap.nfds < 0 || a->play.nfds < 0 || a->cap.nfds + a->play.nfds + 1 > SC_ALSA_MAX_POLLFDS) {
@@ -359,28 +361,31 @@ static int playback_queued(struct sc_alsa *a, snd_pcm_uframes_t *queued)
 }
 
 // Keeps playback from running dry when the core does not write (idle, or nothing to play),
-// without getting in the way of a core that is only late. With a period or less left and
-// every captured frame taken, the core had its chance to answer and did not: fill in
-// silence up to the prefill level. If a captured frame still waits, the core is about to
-// write (it was held off, and woke for both at once): wait until only a quarter period is
-// left. Then sets the timer for the next mark.
+// without getting in the way of a core that is only late. With a period or less left:
+//  - no captured frame waits: the core took them and did not answer; fill in silence up
+//    to the prefill level;
+//  - three or more wait: nobody reads (idle); fill in too;
+//  - one or two wait: the core is in the middle of answering, or was held off and woke for
+//    both at once; look again in 2 ms, and fill in regardless at a quarter period.
 static int playback_guard(struct sc_alsa *a)
 {
 	snd_pcm_uframes_t queued = 0;
 	int err = playback_queued(a, &queued);
 	if (err < 0)
 		return recover(a, &a->play, err);
-	bool core_had_its_chance = sc_sample_fifo_len(&a->cap_q) < a->frame;
-	if (!sc_sample_fifo_len(&a->play_q) &&
-	    (queued <= a->low_critical || (queued <= a->low_guard && core_had_its_chance))) {
+	size_t waiting = sc_sample_fifo_len(&a->cap_q) / a->frame;
+	bool low = queued <= a->low_guard && !sc_sample_fifo_len(&a->play_q);
+	bool answering = waiting == 1 || waiting == 2;
+	if (low && (queued <= a->low_critical || !answering)) {
 		int w = write_silence(a, a->prefill - queued);
 		if (w < 0)
 			return recover(a, &a->play, w);
 		a->counters.silence_filled += (uint64_t)w;
 		if ((err = playback_queued(a, &queued)) < 0)
 			return recover(a, &a->play, err);
+		low = false;
 	}
-	arm_guard(a, queued);
+	arm_guard(a, queued, low);
 	return 0;
 }
 
@@ -521,7 +526,7 @@ int sc_alsa_write(struct sc_alsa *a, const int16_t *frame)
 		if ((err = playback_queued(a, &queued)) < 0)
 			err = recover(a, &a->play, err);
 		else
-			arm_guard(a, queued);
+			arm_guard(a, queued, false);
 	}
 	return err == -ENODEV ? 0 : err; // an unplug is reported by the next handle's events
 }

@@ -445,7 +445,7 @@ static void test_underruns(void)
 	if (paced) {
 		CHECK_EQ_INT(r.st.underruns, 0);
 		CHECK(r.st.silence_filled <= 48000 * 40 / 100);
-		CHECK(gap <= 48000 * 0.36);
+		CHECK(gap <= 48000 * 0.40); // 300 ms, the frame being read when it ended, wake-ups
 	}
 	free(rec);
 
