@@ -13,13 +13,21 @@
 #include "base/log.h"
 #include "base/secret.h"
 #include "base/strutil.h"
+#include "audio/prompts.h"
 #include "core/call_rtp.h"
+#include "core/headset.h"
+#include "media/call_cache_cli.h"
 #include "sip/tls_transport.h"
 #include "sip/ua.h"
 #include "zrtp/engine.h"
 
 #define SHUTDOWN_FLUSH_MS 1000
 #define PASSWORD_MAX 1024
+// rules.require_verified_sas: how long the two people have to compare the SAS and press
+// the button (or run sealcall verify) before the call is ended.
+#define VERIFY_GRACE_MS 60000
+// An outcome tone (busy, unreachable, error) plays this long, then the earpiece is quiet.
+#define OUTCOME_TONE_MS 4000
 
 // What the service keeps with each TLS connection (sc_sip_conn_set_user).
 struct conn_ctx {
@@ -48,6 +56,17 @@ struct sc_call_service {
 	char sip_line[96];
 	char reg_line[SC_URI_MAX + SC_SIP_UA_REASON_MAX];
 	char codec[32];
+	struct sc_headset *headset;
+	struct sc_loop_timer *end_timer;    // ends the call outside the media runtime's callback
+	struct sc_loop_timer *verify_timer; // rules.require_verified_sas
+	struct sc_loop_timer *tone_timer;   // stops an outcome tone
+	char end_reason[SC_SIP_UA_REASON_MAX]; // why the appliance itself ends the call
+	char keep_end_reason[SC_SIP_UA_REASON_MAX]; // shown as the last call's end
+	bool secure;
+	bool verified;
+	struct sc_call_media_security security;
+	char media_state[16];
+	char headset_line[160];
 };
 
 // ---- connections ----
@@ -136,6 +155,57 @@ static void connect_to(struct sc_call_service *s, const struct sc_directory_entr
 	}
 }
 
+static int outcome_tone(unsigned code)
+{
+	if (code == 486 || code == 600 || code == 603)
+		return SC_TONE_BUSY;
+	if (code == 404 || code == 408 || code == 480 || code == 503 || code == 604)
+		return SC_TONE_UNREACHABLE;
+	return SC_TONE_ERROR;
+}
+
+static void reset_security(struct sc_call_service *s)
+{
+	s->secure = false;
+	s->verified = false;
+	memset(&s->security, 0, sizeof(s->security));
+	sc_loop_timer_stop(s->verify_timer);
+}
+
+// What the wearer hears as the call moves; the media's own prompts come with its events.
+static void call_state_changed(struct sc_call_service *s, const struct sc_sip_ua_event *ev)
+{
+	if (!s->headset)
+		return;
+	sc_loop_timer_stop(s->tone_timer);
+	switch (ev->state) {
+	case SC_SIP_UA_RINGING_IN:
+		sc_headset_set_tone(s->headset, SC_TONE_RINGING);
+		break;
+	case SC_SIP_UA_RINGING_OUT:
+		sc_headset_set_tone(s->headset, SC_TONE_RINGBACK);
+		break;
+	case SC_SIP_UA_IDLE:
+		reset_security(s);
+		sc_headset_stop_speech(s->headset);
+		sc_headset_set_mute(s->headset, false);
+		if (s->keep_end_reason[0]) {
+			snprintf(s->call.last_end, sizeof(s->call.last_end), "%s", s->keep_end_reason);
+			s->keep_end_reason[0] = '\0';
+		}
+		if (ev->code >= 400 && s->call.connected_ms == 0) {
+			sc_headset_set_tone(s->headset, outcome_tone(ev->code));
+			sc_loop_timer_arm(s->tone_timer, OUTCOME_TONE_MS, 0);
+		} else {
+			sc_headset_set_tone(s->headset, SC_HEADSET_NO_TONE);
+		}
+		break;
+	default:
+		sc_headset_set_tone(s->headset, SC_HEADSET_NO_TONE);
+		break;
+	}
+}
+
 static void on_ua_event(struct sc_call_service *s, const struct sc_sip_ua_event *ev)
 {
 	char line[SC_SIP_UA_REASON_MAX + 128], why[SC_SIP_UA_REASON_MAX];
@@ -148,6 +218,7 @@ static void on_ua_event(struct sc_call_service *s, const struct sc_sip_ua_event 
 		else
 			sc_notice("%s", line);
 	}
+	call_state_changed(s, ev);
 	if (sc_call_wants_auto_answer(&s->p->rules, ev)) {
 		int r = sc_sip_ua_answer(s->ua, now, why, sizeof(why));
 		if (r == 0)
@@ -241,6 +312,223 @@ static void on_timer(struct sc_loop *loop, struct sc_loop_timer *timer, void *ar
 	pump(s);
 }
 
+// ---- the appliance ends a call itself ----
+
+// Deferred to a timer: media events come from inside the runtime, which a hang-up frees.
+static void end_call(struct sc_call_service *s, const char *reason)
+{
+	if (s->end_reason[0])
+		return;
+	snprintf(s->end_reason, sizeof(s->end_reason), "%s", reason);
+	sc_loop_timer_arm(s->end_timer, 0, 0);
+}
+
+static void on_end_timer(struct sc_loop *loop, struct sc_loop_timer *t, void *arg)
+{
+	(void)loop;
+	(void)t;
+	struct sc_call_service *s = arg;
+	char why[SC_SIP_UA_REASON_MAX];
+	if (!s->end_reason[0])
+		return;
+	snprintf(s->keep_end_reason, sizeof(s->keep_end_reason), "%s", s->end_reason);
+	sc_warn("call: ending the call: %s", s->end_reason);
+	if (sc_sip_ua_hangup(s->ua, sc_loop_now_ms(), why, sizeof(why)) < 0)
+		s->keep_end_reason[0] = '\0';
+	s->end_reason[0] = '\0';
+	pump(s);
+}
+
+static void on_verify_timer(struct sc_loop *loop, struct sc_loop_timer *t, void *arg)
+{
+	(void)loop;
+	(void)t;
+	struct sc_call_service *s = arg;
+	if (s->secure && !s->verified)
+		end_call(s, "the SAS was not verified within 60 s (rules.require_verified_sas): "
+			    "compare it and press the call button long, or run sealcall verify");
+}
+
+static void on_tone_timer(struct sc_loop *loop, struct sc_loop_timer *t, void *arg)
+{
+	(void)loop;
+	(void)t;
+	struct sc_call_service *s = arg;
+	if (s->headset)
+		sc_headset_set_tone(s->headset, SC_HEADSET_NO_TONE);
+}
+
+// ---- the call's media ----
+
+static void on_secure(struct sc_call_service *s, const struct sc_call_media_security *sec)
+{
+	s->secure = true;
+	s->security = *sec;
+	s->verified = sec->verified;
+	static const char *const cache_names[] = { "new", "match", "mismatch" };
+	sc_notice("media: call secured: %s %s %s %s, SAS %s (%s), %s, cache %s",
+		  sc_zrtp_ka_name(sec->key_agreement), sc_zrtp_cipher_name(sec->cipher),
+		  sc_zrtp_hash_name(sec->hash), sc_zrtp_auth_name(sec->auth_tag), sec->sas,
+		  sc_zrtp_sas_name(sec->sas_type), sec->verified ? "verified" : "not verified",
+		  cache_names[sec->cache <= SC_ZRTP_CACHE_MISMATCH ? sec->cache : 0]);
+	if (s->headset) {
+		sc_headset_say(s->headset, SC_PROMPT_CALL_SECURED, 0);
+		sc_headset_say_sas(s->headset, sec->sas_type, sec->sas);
+		sc_headset_say(s->headset, sec->verified ? SC_PROMPT_SAS_VERIFIED
+							 : SC_PROMPT_SAS_NOT_VERIFIED, 0);
+	}
+	if (s->p->rules.require_verified_sas && !sec->verified)
+		sc_loop_timer_arm(s->verify_timer, VERIFY_GRACE_MS, 0);
+}
+
+static void on_media_event(void *ctx, const struct sc_call_media_event *ev)
+{
+	struct sc_call_service *s = ctx;
+	char why[SC_SIP_UA_REASON_MAX];
+	switch (ev->type) {
+	case SC_CALL_MEDIA_EVENT_SECURE:
+		on_secure(s, &ev->security);
+		break;
+	case SC_CALL_MEDIA_EVENT_CACHE_MISMATCH:
+		if (s->headset)
+			sc_headset_say(s->headset, SC_PROMPT_CACHE_MISMATCH, 300);
+		if (s->p->rules.on_cache_mismatch == SC_MISMATCH_HANGUP) {
+			snprintf(why, sizeof(why), "ZRTP cache mismatch with %s: %s (rules.on_cache_mismatch: "
+				 "hangup; if the far site was reinstalled, sealcall forget %s)",
+				 s->call.peer[0] ? s->call.peer : "the caller", ev->reason,
+				 s->call.peer[0] ? s->call.peer : "NAME");
+			end_call(s, why);
+		} else {
+			sc_warn("media: ZRTP cache mismatch with %s: %s; the call goes on "
+				"(rules.on_cache_mismatch: warn): compare the SAS", s->call.peer, ev->reason);
+		}
+		break;
+	case SC_CALL_MEDIA_EVENT_ALARM:
+		snprintf(why, sizeof(why), "ZRTP alarm%s: %s", ev->mitm ? " (possible relay)" : "",
+			 ev->reason);
+		end_call(s, why);
+		break;
+	case SC_CALL_MEDIA_EVENT_FAILED:
+		snprintf(why, sizeof(why), "the call could not be secured: %s", ev->reason);
+		end_call(s, why);
+		break;
+	case SC_CALL_MEDIA_EVENT_PEER_BYE:
+		sc_info("media: the peer sent its RTCP BYE");
+		break;
+	}
+}
+
+static int verify_live_call(struct sc_call_service *s, char *why, size_t len)
+{
+	int r = sc_call_rtp_set_verified(s->rtp, true);
+	if (r == -ENOENT)
+		snprintf(why, len, "no call is running");
+	else if (r == -EAGAIN)
+		snprintf(why, len, "the call is not secured yet: there is no SAS to verify");
+	else if (r < 0)
+		snprintf(why, len, "the ZRTP cache could not be written: %s", strerror(-r));
+	else
+		snprintf(why, len, "SAS %s of %s marked verified", s->security.sas, s->call.peer);
+	if (r == 0) {
+		s->verified = true;
+		s->security.verified = true;
+		sc_loop_timer_stop(s->verify_timer);
+		sc_notice("media: %s", why);
+		if (s->headset)
+			sc_headset_say(s->headset, SC_PROMPT_SAS_VERIFIED, 0);
+	}
+	return r;
+}
+
+// ---- the headset ----
+
+static void hs_captured(void *ctx, const int16_t *pcm, size_t n, uint64_t now)
+{
+	struct sc_call_service *s = ctx;
+	sc_call_rtp_capture(s->rtp, pcm, n, now);
+}
+
+static bool hs_playout(void *ctx, int16_t *pcm, size_t n, uint64_t now)
+{
+	struct sc_call_service *s = ctx;
+	return sc_call_rtp_playout(s->rtp, pcm, n, now);
+}
+
+static enum sc_ui_state hs_ui_state(void *ctx)
+{
+	struct sc_call_service *s = ctx;
+	switch (s->call.state) {
+	case SC_SIP_UA_RINGING_IN:
+		return SC_UI_RINGING;
+	case SC_SIP_UA_CALLING:
+	case SC_SIP_UA_RINGING_OUT:
+		return SC_UI_CALLING;
+	case SC_SIP_UA_IN_CALL:
+	case SC_SIP_UA_ENDING:
+		if (!s->secure)
+			return SC_UI_IN_CALL;
+		return sc_headset_speaking(s->headset) ? SC_UI_SAS_SPEAKING : SC_UI_SAS_SPOKEN;
+	default:
+		return SC_UI_IDLE;
+	}
+}
+
+static void hs_button(void *ctx, enum sc_button_action action, uint64_t time_ms)
+{
+	struct sc_call_service *s = ctx;
+	char why[SC_SIP_UA_REASON_MAX] = "";
+	uint64_t now = sc_loop_now_ms();
+	const struct sc_directory_entry *hot;
+	int r = 0;
+	(void)time_ms;
+	sc_info("audio: button: %s", sc_button_action_name(action));
+	switch (action) {
+	case SC_BTN_CALL_HOTLINE:
+		hot = sc_policy_hotline(s->p);
+		if (!hot) {
+			sc_warn("call: the call button has no hotline to call: set hotline: true on one "
+				"directory entry");
+			sc_headset_set_tone(s->headset, SC_TONE_ERROR);
+			sc_loop_timer_arm(s->tone_timer, OUTCOME_TONE_MS, 0);
+			return;
+		}
+		r = sc_sip_ua_call(s->ua, hot->name, now, why, sizeof(why));
+		break;
+	case SC_BTN_ANSWER:
+		r = sc_sip_ua_answer(s->ua, now, why, sizeof(why));
+		break;
+	case SC_BTN_HANGUP:
+		r = sc_sip_ua_hangup(s->ua, now, why, sizeof(why));
+		break;
+	case SC_BTN_MARK_VERIFIED:
+		r = verify_live_call(s, why, sizeof(why));
+		break;
+	case SC_BTN_TOGGLE_MUTE:
+		sc_headset_set_mute(s->headset, !sc_headset_muted(s->headset));
+		sc_notice("audio: microphone %s", sc_headset_muted(s->headset) ? "muted" : "on");
+		break;
+	case SC_BTN_NONE:
+		return;
+	}
+	if (r < 0) {
+		sc_warn("audio: %s from the button failed: %s", sc_button_action_name(action), why);
+		sc_headset_set_tone(s->headset, SC_TONE_ERROR);
+		sc_loop_timer_arm(s->tone_timer, OUTCOME_TONE_MS, 0);
+	} else if (why[0]) {
+		sc_notice("call: %s (button)", why);
+	}
+	pump(s);
+}
+
+static void hs_presence(void *ctx, bool present)
+{
+	struct sc_call_service *s = ctx;
+	if (s->ua)
+		sc_sip_ua_set_headset(s->ua, present);
+	if (!present && s->p->audio.on_unplug == SC_UNPLUG_HANGUP && s->call.state != SC_SIP_UA_IDLE)
+		end_call(s, "the headset was unplugged (audio.on_unplug: hangup)");
+}
+
 // ---- what the UA asks the core ----
 
 static bool peer_up(void *arg, int family, const uint8_t *addr, char *why, size_t why_len)
@@ -326,8 +614,15 @@ int sc_call_service_start(struct sc_loop *loop, const struct sc_policy *p, struc
 		goto fail;
 	}
 	r = read_password(p, &pw, &pw_len);
+	struct sc_call_rtp_events rev = { .ctx = s, .event = on_media_event };
 	if (r == 0)
-		r = sc_call_rtp_new(p, sc_vpn_interface(vpn), s->rng, &s->rtp);
+		r = sc_call_rtp_new(p, sc_vpn_interface(vpn), s->rng, loop, &rev, &s->rtp);
+	if (r == 0)
+		r = sc_loop_timer_new(loop, on_end_timer, s, &s->end_timer);
+	if (r == 0)
+		r = sc_loop_timer_new(loop, on_verify_timer, s, &s->verify_timer);
+	if (r == 0)
+		r = sc_loop_timer_new(loop, on_tone_timer, s, &s->tone_timer);
 	if (r < 0)
 		goto fail;
 	struct sc_sip_ua_config cfg = {
@@ -346,8 +641,13 @@ int sc_call_service_start(struct sc_loop *loop, const struct sc_policy *p, struc
 		sc_err("sip: cannot create the user agent: %s", strerror(-r));
 		goto fail;
 	}
-	// SEAM: the audio layer will report the headset; until it is wired, calls assume one.
-	sc_sip_ua_set_headset(s->ua, true);
+	struct sc_headset_ops hops = { .ctx = s, .captured = hs_captured, .playout = hs_playout,
+				       .ui_state = hs_ui_state, .button = hs_button,
+				       .presence = hs_presence };
+	r = sc_headset_new(loop, p, &hops, &s->headset);
+	if (r < 0)
+		goto fail;
+	sc_sip_ua_set_headset(s->ua, sc_headset_present(s->headset));
 	r = sc_loop_timer_new(loop, on_timer, s, &s->timer);
 	if (r < 0)
 		goto fail;
@@ -392,6 +692,8 @@ void sc_call_service_stop(struct sc_call_service *s)
 			sc_loop_run_once(s->loop, 20);
 		}
 	}
+	sc_headset_free(s->headset);
+	s->headset = NULL;
 	sc_sip_tls_free(s->tls);
 	// no on_closed comes for connections the transport closed itself
 	while (s->conns)
@@ -399,11 +701,51 @@ void sc_call_service_stop(struct sc_call_service *s)
 	sc_sip_ua_free(s->ua);
 	sc_call_rtp_free(s->rtp);
 	sc_loop_timer_free(s->timer);
+	sc_loop_timer_free(s->end_timer);
+	sc_loop_timer_free(s->verify_timer);
+	sc_loop_timer_free(s->tone_timer);
 	if (s->rng)
 		sc_zrtp_system_rng_free(s->rng);
 	if (s->tls_global)
 		sc_sip_tls_global_cleanup();
 	free(s);
+}
+
+// unverify/forget on the daemon's own open cache: a change to the file would be undone by
+// the next call's write (media/call_cache_cli.h).
+static int cache_command(struct sc_call_service *s, const struct sc_control_request *req,
+			 struct sc_outbuf *body, char *why, size_t len)
+{
+	struct sc_zrtp_cache *cache = sc_call_rtp_cache(s->rtp);
+	char *out = NULL, *err = NULL;
+	size_t out_len = 0, err_len = 0;
+	if (!cache) {
+		snprintf(why, len, "the ZRTP cache is unusable (see the log)");
+		return -EIO;
+	}
+	FILE *fo = open_memstream(&out, &out_len), *fe = open_memstream(&err, &err_len);
+	int r = -ENOMEM;
+	if (fo && fe) {
+		char *argv[3] = { (char *)req->command, (char *)req->argv[0], NULL };
+		int rc = sc_call_zrtp_cache_command(cache, 2, argv, fo, fe);
+		r = rc == 0 ? 0 : -ENOENT;
+	}
+	if (fo)
+		fclose(fo);
+	if (fe)
+		fclose(fe);
+	if (r == 0) {
+		// the body gets the tool's own answer; WHY stays empty so nothing is added
+		sc_outbuf_printf(body, "%s", out ? out : "");
+		why[0] = '\0';
+		sc_notice("media: zrtp-cache %s %s (control)", req->command, req->argv[0]);
+	} else {
+		snprintf(why, len, "%.*s", err && err_len ? (int)strcspn(err, "\n") : 9,
+			 err && err_len ? err : "no memory");
+	}
+	free(out);
+	free(err);
+	return r;
 }
 
 int sc_call_service_command(struct sc_call_service *s, const struct sc_control_request *req,
@@ -424,6 +766,26 @@ int sc_call_service_command(struct sc_call_service *s, const struct sc_control_r
 	case SC_CONTROL_HANGUP:
 		r = sc_sip_ua_hangup(s->ua, now, why, sizeof(why));
 		break;
+	case SC_CONTROL_VERIFY:
+		r = verify_live_call(s, why, sizeof(why));
+		break;
+	case SC_CONTROL_UNVERIFY:
+	case SC_CONTROL_FORGET:
+		r = cache_command(s, req, body, why, sizeof(why));
+		break;
+	case SC_CONTROL_MUTE:
+		sc_headset_set_mute(s->headset, req->argc ? strcmp(req->argv[0], "on") == 0
+							  : !sc_headset_muted(s->headset));
+		snprintf(why, sizeof(why), "microphone %s", sc_headset_muted(s->headset) ? "muted" : "on");
+		sc_notice("audio: %s (control)", why);
+		r = 0;
+		break;
+	case SC_CONTROL_VOLUME:
+		sc_headset_set_volume(s->headset, (uint32_t)atoi(req->argv[0]));
+		snprintf(why, sizeof(why), "volume %u", sc_headset_volume(s->headset));
+		sc_notice("audio: %s (control)", why);
+		r = 0;
+		break;
 	default:
 		snprintf(err, errlen, "%s is not a call command", req->command);
 		return -EINVAL;
@@ -433,7 +795,8 @@ int sc_call_service_command(struct sc_call_service *s, const struct sc_control_r
 		snprintf(err, errlen, "%s", why);
 		return r;
 	}
-	sc_outbuf_printf(body, "%s\n", why);
+	if (why[0])
+		sc_outbuf_printf(body, "%s\n", why);
 	return body->err;
 }
 
@@ -461,4 +824,28 @@ void sc_call_service_status(struct sc_call_service *s, struct sc_call_status *ou
 		snprintf(s->reg_line, sizeof(s->reg_line), "not registered: %s",
 			 reg.reason[0] ? reg.reason : "registering");
 	out->registration = s->reg_line;
+	struct sc_call_media_stats ms;
+	if (sc_call_rtp_stats(s->rtp, &ms)) {
+		snprintf(s->media_state, sizeof(s->media_state), "%s", sc_call_media_state_name(ms.state));
+		out->media = s->media_state;
+	}
+	if (s->secure && *out->media) {
+		static const char *const cache_names[] = { "new", "match", "mismatch" };
+		const struct sc_call_media_security *sec = &s->security;
+		out->secure = true;
+		out->cipher = sc_zrtp_cipher_name(sec->cipher);
+		out->key_agreement = sc_zrtp_ka_name(sec->key_agreement);
+		out->hash = sc_zrtp_hash_name(sec->hash);
+		out->auth_tag = sc_zrtp_auth_name(sec->auth_tag);
+		out->sas_type = sc_zrtp_sas_name(sec->sas_type);
+		out->sas = sec->sas;
+		out->verified = s->verified;
+		out->cache = cache_names[sec->cache <= SC_ZRTP_CACHE_MISMATCH ? sec->cache : 0];
+	}
+	if (s->headset) {
+		snprintf(s->headset_line, sizeof(s->headset_line), "%s", sc_headset_describe(s->headset));
+		out->headset = s->headset_line;
+		out->muted = sc_headset_muted(s->headset);
+		out->volume = (int)sc_headset_volume(s->headset);
+	}
 }

@@ -181,7 +181,7 @@ int ua_check_keying(const struct sc_sip_ua *ua, const struct sc_sdp_result *r,
 		return -EPERM;
 	}
 	if (r->n_remote_zrtp_hash == 0) {
-		ua_say(why, why_len, "%s without a=zrtp-hash: this site keys media with ZRTP only", what);
+		ua_say(why, why_len, "%s has no a=zrtp-hash: this site keys media with ZRTP only", what);
 		return -EPERM;
 	}
 	return 0;

@@ -86,7 +86,7 @@ static void test_keying_refusals(void)
 {
 	setup();
 	expect("no zrtp-hash", send_req((struct req){ .body = h_offer("") }), 488,
-	       "without a=zrtp-hash: this site keys media with ZRTP only");
+	       "the offer has no a=zrtp-hash: this site keys media with ZRTP only");
 	expect("SDES", send_req((struct req){ .body = h_offer(HASH_LINE CRYPTO_LINE) }), 488,
 	       "SDES keys (a=crypto), refused by policy");
 	expect("SDES only", send_req((struct req){ .body = h_offer(CRYPTO_LINE) }), 488, "a=crypto");
@@ -259,7 +259,7 @@ static void test_answer_refusals(void)
 		const char *body, *why;
 	} bad[] = {
 		{ "", "answered without an SDP answer" },
-		{ no_hash, "the answer without a=zrtp-hash" },
+		{ no_hash, "the answer has no a=zrtp-hash" },
 		{ sdes, "the answer carries SDES keys" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
