@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # paris calls lyon over SIP/TLS inside the tunnel: lyon rings, `sealcall answer` at lyon, both
 # in call with TLS 1.3 in their status, paris hangs up, both idle. Only TLS crosses the
-# tunnel on the SIP port. Then lyon goes away and a call to it is refused locally, without
-# a packet.
+# tunnel on the SIP port. lyon calls back and stops in the call: its BYE arrives. Then a
+# call to lyon, now stale, is refused locally without a packet.
 # timeout: 240
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -75,8 +75,16 @@ clear=$(tshark -n -r "$NETSIM_DIR/tunnel.pcap" -Y 'frame contains "SIP/2.0"' 2>/
 ((sip == 0 && clear == 0)) || sc_fail "SIP in clear inside the tunnel ($sip decoded, $clear with SIP/2.0)"
 sc_pass "tunnel: $tls TLS packets on 5061, no SIP in clear"
 
-# lyon goes away; once paris sees it stale, a call is refused before any packet is sent.
+# lyon stops in the middle of a call: its BYE still reaches paris before the tunnel goes.
+out=$(sc_cli lyon call paris 2>&1) || sc_fail "sealcall call paris failed: $out"
+netsim_wait_status paris 'call: ringing-in with lyon' 10 || sc_fail "paris does not ring"
+sc_cli paris answer >/dev/null 2>&1 || sc_fail "sealcall answer at paris failed"
+netsim_wait_status lyon 'call: in-call with paris \(outgoing\)' 10 || sc_fail "lyon is not in call"
 netsim_stop_daemon lyon || sc_fail "lyon did not exit 0 on SIGTERM"
+netsim_wait_status paris 'last call: lyon hung up' 5 || sc_fail "lyon's shutdown did not end the call"
+sc_pass "a daemon stopping in a call hangs up first"
+
+# lyon is gone; once paris sees it stale, a call is refused before any packet is sent.
 netsim_wait_status paris 'peer lyon: stale' 30 || sc_fail "paris does not see lyon stale"
 netsim_capture_start "$tun_paris" "$(netsim_ns paris)" "$NETSIM_DIR/stale.pcap" || sc_fail "capture"
 out=$(sc_cli paris call lyon 2>&1)
