@@ -48,6 +48,25 @@ int pv_bundles_dir(struct pv_run *run)
 	return rc ? rc : make_folder(dir);
 }
 
+void pv_remove_leftovers(struct pv_run *run)
+{
+	static const char *const fixed[] = { "", "ca", "hub", "hub/db" };
+	char dir[PATH_MAX], sites[PATH_MAX];
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (pv_join(dir, sizeof(dir), run->outdir, fixed[i]) == 0)
+			pv_remove_temporaries(dir);
+	if (folder(run, "sites", NULL, sites, sizeof(sites)) != 0)
+		return;
+	DIR *d = opendir(sites);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.' && pv_join(dir, sizeof(dir), sites, de->d_name) == 0)
+			pv_remove_temporaries(dir);
+	closedir(d);
+}
+
 static int remove_file(struct pv_run *run, const char *dir, const char *name)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 16];

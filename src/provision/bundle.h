@@ -9,6 +9,8 @@
 
 // OUTDIR/sites.
 int pv_bundles_dir(struct pv_run *run);
+// Removes what an interrupted run left: temporary files in every folder provisioning writes.
+void pv_remove_leftovers(struct pv_run *run);
 // Site INDEX's keys, certificate, CA certificate and (hub) registrar password; fills its
 // public key, pin and password in PLAN. *CREATED tells whether its folder is new.
 int pv_site_materials(struct pv_run *run, struct pv_plan *plan, size_t index, bool *created);

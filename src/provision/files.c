@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "provision/files.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -253,6 +254,23 @@ void pv_writes_abort(struct pv_writes *w)
 	}
 	free(w->items);
 	pv_writes_init(w);
+}
+
+void pv_remove_temporaries(const char *dir)
+{
+	static const char suffix[] = ".provision-tmp";
+	char path[PATH_MAX];
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		if (n > sizeof(suffix) - 1 && strcmp(de->d_name + n - (sizeof(suffix) - 1), suffix) == 0 &&
+		    pv_join(path, sizeof(path), dir, de->d_name) == 0)
+			unlink(path);
+	}
+	closedir(d);
 }
 
 int pv_make_dir(const char *dir)

@@ -41,6 +41,8 @@ void pv_writes_abort(struct pv_writes *w);
 // buffer is wiped when freed. -ENOENT when absent, -EFBIG when larger than MAX.
 int pv_read_file(const char *path, size_t max, bool secret, char **out, size_t *len);
 void pv_free_file(char *data, size_t len, bool secret);
+// Removes the temporary files an interrupted run left in DIR (not below it).
+void pv_remove_temporaries(const char *dir);
 // Creates DIR with mode 0700 when absent; refuses a non-directory in its place (-ENOTDIR).
 int pv_make_dir(const char *dir);
 // Joins A and B with '/' into OUT; -ENAMETOOLONG when it does not fit.

@@ -81,6 +81,7 @@ static int provision(struct pv_run *run, struct pv_plan *plan, struct sc_prefix 
 	int rc = created && written ? 0 : -ENOMEM;
 	if (rc != 0)
 		goto out;
+	pv_remove_leftovers(run);
 	if ((rc = pv_ca_setup(run)) != 0)
 		goto out;
 	if ((rc = pv_join(path, sizeof(path), run->outdir, "addresses")) != 0)
