@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// SITES.yaml straight from libyaml's event stream: each mapping is read against its table of
-// keys, each value by a typed reader that consumes exactly one node, so a wrong value is
-// reported and skipped and the rest of the file is still checked in the same run.
+// The SITES.yaml schema: each mapping read against its table of keys, each value by a typed
+// reader that consumes exactly one node, then the checks across sites (sites_check.c).
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -9,164 +8,19 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yaml.h>
 
 #include "base/strutil.h"
 #include "policy/net.h"
-#include "provision/sites_internal.h"
-
-// SITES.yaml is three levels deep (sites[i].name); anything much deeper is a mistake or an
-// attack on the parser's memory.
-#define MAX_DEPTH 16
-
-struct reader {
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	bool has_event;
-	bool broken; // a syntax error: libyaml gives no more events
-	struct sp_ctx *ctx;
-};
-
-static struct sc_sites_place place_of(const yaml_event_t *ev)
-{
-	return (struct sc_sites_place){ (unsigned)ev->start_mark.line + 1,
-					(unsigned)ev->start_mark.column + 1 };
-}
-
-static void refuse_decorations(struct reader *r, const char *anchor, const char *tag)
-{
-	struct sc_sites_place at = place_of(&r->ev);
-	if (anchor)
-		sp_error(r->ctx, &at, NULL,
-			 "anchors (&%.40s) are not accepted; write the value out in full", anchor);
-	if (tag)
-		sp_error(r->ctx, &at, NULL, "tags (%.40s) are not accepted; remove the tag", tag);
-}
-
-static bool advance(struct reader *r)
-{
-	if (r->has_event) {
-		yaml_event_delete(&r->ev);
-		r->has_event = false;
-	}
-	if (r->broken)
-		return false;
-	if (!yaml_parser_parse(&r->parser, &r->ev)) {
-		struct sc_sites_place at = { (unsigned)r->parser.problem_mark.line + 1,
-					     (unsigned)r->parser.problem_mark.column + 1 };
-		sp_error(r->ctx, &at, NULL, "YAML syntax error: %s%s%s; fix the YAML (indentation, quotes, colons)",
-			 r->parser.problem ? r->parser.problem : "unreadable input",
-			 r->parser.context ? " " : "", r->parser.context ? r->parser.context : "");
-		r->broken = true;
-		return false;
-	}
-	r->has_event = true;
-	const yaml_event_t *ev = &r->ev;
-	switch (ev->type) {
-	case YAML_SCALAR_EVENT:
-		refuse_decorations(r, (const char *)ev->data.scalar.anchor,
-				   (const char *)ev->data.scalar.tag);
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-		refuse_decorations(r, (const char *)ev->data.sequence_start.anchor,
-				   (const char *)ev->data.sequence_start.tag);
-		break;
-	case YAML_MAPPING_START_EVENT:
-		refuse_decorations(r, (const char *)ev->data.mapping_start.anchor,
-				   (const char *)ev->data.mapping_start.tag);
-		break;
-	case YAML_ALIAS_EVENT: {
-		struct sc_sites_place at = place_of(ev);
-		sp_error(r->ctx, &at, NULL, "aliases (*%.40s) are not accepted; write the value out in full",
-			 (const char *)ev->data.alias.anchor);
-		break;
-	}
-	default:
-		break;
-	}
-	return true;
-}
-
-static bool is_start(const yaml_event_t *ev)
-{
-	return ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT;
-}
-
-// Consumes the rest of the node whose first event is current.
-static void skip_node(struct reader *r)
-{
-	if (!is_start(&r->ev))
-		return;
-	unsigned depth = 1;
-	while (depth > 0 && advance(r)) {
-		if (is_start(&r->ev)) {
-			if (++depth > MAX_DEPTH) {
-				struct sc_sites_place at = place_of(&r->ev);
-				sp_error(r->ctx, &at, NULL,
-					 "nested more than %d levels deep; SITES.yaml needs three", MAX_DEPTH);
-				r->broken = true;
-				return;
-			}
-		} else if (r->ev.type == YAML_SEQUENCE_END_EVENT || r->ev.type == YAML_MAPPING_END_EVENT) {
-			depth--;
-		}
-	}
-}
-
-static const char *kind_name(const yaml_event_t *ev)
-{
-	switch (ev->type) {
-	case YAML_SEQUENCE_START_EVENT:
-		return "a list";
-	case YAML_MAPPING_START_EVENT:
-		return "a mapping";
-	case YAML_ALIAS_EVENT:
-		return "an alias";
-	default:
-		return "a single value";
-	}
-}
-
-static bool scalar_is_null(const yaml_event_t *ev)
-{
-	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	const char *v = (const char *)ev->data.scalar.value;
-	return !*v || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
-	       strcmp(v, "NULL") == 0;
-}
-
-// The current node as text, or NULL after reporting why it is not one usable value.
-static const char *scalar(struct reader *r, const char *path)
-{
-	struct sc_sites_place at = place_of(&r->ev);
-	if (r->ev.type == YAML_ALIAS_EVENT)
-		return NULL; // reported by advance()
-	if (r->ev.type != YAML_SCALAR_EVENT) {
-		sp_error(r->ctx, &at, path, "expects a single value, not %s", kind_name(&r->ev));
-		skip_node(r);
-		return NULL;
-	}
-	if (scalar_is_null(&r->ev)) {
-		sp_error(r->ctx, &at, path, "has no value; give one, or leave the key out to get its default");
-		return NULL;
-	}
-	const char *text = (const char *)r->ev.data.scalar.value;
-	if (strlen(text) != r->ev.data.scalar.length) {
-		sp_error(r->ctx, &at, path, "contains a NUL character; remove it");
-		return NULL;
-	}
-	return text;
-}
+#include "provision/sites_reader.h"
 
 static bool read_u16(struct reader *r, const char *path, uint32_t min, uint16_t *out)
 {
-	const char *text = scalar(r, path);
+	const char *text = sr_scalar(r, path);
 	uint32_t v;
 	if (!text)
 		return false;
 	if (sc_parse_u32(text, min, 65535, &v) != 0) {
-		struct sc_sites_place at = place_of(&r->ev);
+		struct sc_sites_place at = sr_place_of(&r->ev);
 		sp_error(r->ctx, &at, path, "'%.60s' is not a whole number from %u to 65535; write e.g. 51820",
 			 text, min);
 		return false;
@@ -177,11 +31,11 @@ static bool read_u16(struct reader *r, const char *path, uint32_t min, uint16_t 
 
 static bool read_name(struct reader *r, const char *path, char out[SC_NAME_MAX + 1])
 {
-	const char *text = scalar(r, path);
+	const char *text = sr_scalar(r, path);
 	if (!text)
 		return false;
 	if (!sp_valid_name(text)) {
-		struct sc_sites_place at = place_of(&r->ev);
+		struct sc_sites_place at = sr_place_of(&r->ev);
 		sp_error(r->ctx, &at, path,
 			 "'%.60s' is not a usable name: it becomes a DNS label, a SIP user and a folder name, so use 1 to %d lowercase letters, digits and '-', starting with a letter and not ending with '-' (e.g. lyon or branch-7)",
 			 text, SC_NAME_MAX);
@@ -193,13 +47,13 @@ static bool read_name(struct reader *r, const char *path, char out[SC_NAME_MAX +
 
 static bool read_endpoint(struct reader *r, const char *path, struct sc_endpoint *out)
 {
-	const char *text = scalar(r, path);
+	const char *text = sr_scalar(r, path);
 	if (!text)
 		return false;
 	struct sc_endpoint e;
 	const char *why = net_parse_endpoint(text, e.host, &e.port);
 	if (why) {
-		struct sc_sites_place at = place_of(&r->ev);
+		struct sc_sites_place at = sr_place_of(&r->ev);
 		sp_error(r->ctx, &at, path,
 			 "'%.80s' %s; write the public address and WireGuard port as 198.51.100.7:51820, \"[2001:db8::7]:51820\" or vpn.example.net:51820",
 			 text, why);
@@ -211,12 +65,12 @@ static bool read_endpoint(struct reader *r, const char *path, struct sc_endpoint
 
 static bool read_host_address(struct reader *r, const char *path, struct sc_prefix *out)
 {
-	const char *text = scalar(r, path);
+	const char *text = sr_scalar(r, path);
 	if (!text)
 		return false;
 	const char *why = net_parse_prefix(text, NET_HOST_ONLY, out);
 	if (why) {
-		struct sc_sites_place at = place_of(&r->ev);
+		struct sc_sites_place at = sr_place_of(&r->ev);
 		sp_error(r->ctx, &at, path, "'%.60s' %s; write one tunnel address, e.g. 10.77.0.7", text, why);
 		return false;
 	}
@@ -225,10 +79,10 @@ static bool read_host_address(struct reader *r, const char *path, struct sc_pref
 
 static bool read_subnet(struct reader *r, const char *path, struct sc_prefix *out)
 {
-	const char *text = scalar(r, path);
+	const char *text = sr_scalar(r, path);
 	if (!text)
 		return false;
-	struct sc_sites_place at = place_of(&r->ev);
+	struct sc_sites_place at = sr_place_of(&r->ev);
 	struct sc_prefix p;
 	const char *why = net_parse_prefix(text, NET_PREFIX_REQUIRED, &p);
 	if (why) {
@@ -255,7 +109,7 @@ static bool read_subnet(struct reader *r, const char *path, struct sc_prefix *ou
 
 static bool read_domain(struct reader *r, const char *path, char *out, size_t outsz)
 {
-	const char *text = scalar(r, path);
+	const char *text = sr_scalar(r, path);
 	if (!text)
 		return false;
 	bool lower = true;
@@ -263,7 +117,7 @@ static bool read_domain(struct reader *r, const char *path, char *out, size_t ou
 		if (*p >= 'A' && *p <= 'Z')
 			lower = false;
 	if (!net_valid_dns_name(text) || !lower || strlen(text) >= outsz) {
-		struct sc_sites_place at = place_of(&r->ev);
+		struct sc_sites_place at = sr_place_of(&r->ev);
 		sp_error(r->ctx, &at, path,
 			 "'%.80s' is not a lowercase DNS name of at most %zu characters; sites are named NAME.DOMAIN in certificates and SIP URIs, e.g. sealcall.internal",
 			 text, outsz - 1);
@@ -275,7 +129,7 @@ static bool read_domain(struct reader *r, const char *path, char *out, size_t ou
 
 static bool read_path(struct reader *r, const char *path, char *out, size_t outsz)
 {
-	const char *text = scalar(r, path);
+	const char *text = sr_scalar(r, path);
 	if (!text)
 		return false;
 	bool printable = true;
@@ -283,7 +137,7 @@ static bool read_path(struct reader *r, const char *path, char *out, size_t outs
 		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
 			printable = false;
 	if (!printable || strlen(text) >= outsz) {
-		struct sc_sites_place at = place_of(&r->ev);
+		struct sc_sites_place at = sr_place_of(&r->ev);
 		sp_error(r->ctx, &at, path,
 			 "is not a usable path: at most %zu characters, no control characters, quotes or backslashes; e.g. /var/lib/sealcall/zrtp-cache",
 			 outsz - 1);
@@ -295,7 +149,7 @@ static bool read_path(struct reader *r, const char *path, char *out, size_t outs
 
 static bool read_topology(struct reader *r, const char *path, enum sc_topology *out)
 {
-	const char *text = scalar(r, path);
+	const char *text = sr_scalar(r, path);
 	if (!text)
 		return false;
 	if (strcmp(text, "mesh") == 0) {
@@ -303,132 +157,13 @@ static bool read_topology(struct reader *r, const char *path, enum sc_topology *
 	} else if (strcmp(text, "hub") == 0) {
 		*out = SC_TOPOLOGY_HUB;
 	} else {
-		struct sc_sites_place at = place_of(&r->ev);
+		struct sc_sites_place at = sr_place_of(&r->ev);
 		sp_error(r->ctx, &at, path,
 			 "'%.40s' is not a topology; use mesh (every site peers with every other: tens of sites) or hub (every site peers with one hub: hundreds)",
 			 text);
 		return false;
 	}
 	return true;
-}
-
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 40 || lb > 40)
-		return 99;
-	size_t row[41];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
-struct key_def {
-	const char *name;
-	bool required;
-	const char *example; // shown when a required key is missing
-};
-
-struct map_state {
-	const struct key_def *keys;
-	size_t n_keys;
-	struct sc_sites_place seen[8];
-};
-
-// Reads one key of the mapping whose start event was consumed. Returns the index of a known
-// key whose value is now the current event, -1 when the mapping ended (or the stream broke),
-// -2 for a key that was reported and skipped with its value.
-static int next_key(struct reader *r, struct map_state *m, const char *path)
-{
-	for (;;) {
-		if (!advance(r) || r->ev.type == YAML_MAPPING_END_EVENT)
-			return -1;
-		struct sc_sites_place at = place_of(&r->ev);
-		if (r->ev.type != YAML_SCALAR_EVENT) {
-			sp_error(r->ctx, &at, path, "a key must be a plain word, not %s", kind_name(&r->ev));
-			skip_node(r);
-			if (!advance(r))
-				return -1;
-			skip_node(r);
-			continue;
-		}
-		const char *key = (const char *)r->ev.data.scalar.value;
-		char where[SP_PATH_LEN];
-		snprintf(where, sizeof(where), "%.40s%s%.60s", path, *path ? "." : "", key);
-		int found = -1;
-		for (size_t i = 0; i < m->n_keys; i++)
-			if (strcmp(m->keys[i].name, key) == 0)
-				found = (int)i;
-		if (found < 0) {
-			const char *best = NULL;
-			size_t best_d = 3;
-			for (size_t i = 0; i < m->n_keys; i++) {
-				size_t d = edit_distance(key, m->keys[i].name);
-				if (d < best_d) {
-					best_d = d;
-					best = m->keys[i].name;
-				}
-			}
-			char allowed[160] = "";
-			for (size_t i = 0; i < m->n_keys; i++)
-				snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed), "%s%s",
-					 i ? ", " : "", m->keys[i].name);
-			if (best)
-				sp_error(r->ctx, &at, where, "unknown key '%.60s'; did you mean '%s'?", key, best);
-			else
-				sp_error(r->ctx, &at, where, "unknown key '%.60s'; the keys here are: %s", key,
-					 allowed);
-		} else if (m->seen[found].line) {
-			sp_error(r->ctx, &at, where, "given twice (first at line %u); keep one of them",
-				 m->seen[found].line);
-			found = -1;
-		} else {
-			m->seen[found] = at;
-		}
-		if (!advance(r))
-			return -1;
-		if (found >= 0)
-			return found;
-		skip_node(r);
-	}
-}
-
-static void report_missing(struct reader *r, const struct map_state *m, const char *path,
-			   const struct sc_sites_place *map_at)
-{
-	for (size_t i = 0; i < m->n_keys; i++) {
-		if (!m->keys[i].required || m->seen[i].line)
-			continue;
-		sp_error(r->ctx, map_at, path, "missing '%s'; add it, e.g. %s", m->keys[i].name,
-			 m->keys[i].example);
-	}
-}
-
-static bool expect_mapping(struct reader *r, const char *path, const char *example)
-{
-	if (r->ev.type == YAML_MAPPING_START_EVENT)
-		return true;
-	if (r->ev.type != YAML_ALIAS_EVENT) {
-		struct sc_sites_place at = place_of(&r->ev);
-		sp_error(r->ctx, &at, path, "expects a mapping of keys (%s), not %s", example,
-			 kind_name(&r->ev));
-	}
-	skip_node(r);
-	return false;
 }
 
 static void parse_site(struct reader *r, struct sc_site *site, const char *path)
@@ -440,16 +175,16 @@ static void parse_site(struct reader *r, struct sc_site *site, const char *path)
 		{ "hotline", false, "hotline: paris" },
 	};
 	struct map_state m = { keys, sizeof(keys) / sizeof(keys[0]), { { 0, 0 } } };
-	site->at = place_of(&r->ev);
-	if (!expect_mapping(r, path, "name, endpoint, address, hotline"))
+	site->at = sr_place_of(&r->ev);
+	if (!sr_expect_mapping(r, path, "name, endpoint, address, hotline"))
 		return;
 	int k;
 	char where[SP_PATH_LEN];
-	while ((k = next_key(r, &m, path)) != -1) {
+	while ((k = sr_next_key(r, &m, path)) != -1) {
 		if (k < 0)
 			continue;
 		snprintf(where, sizeof(where), "%.40s.%s", path, keys[k].name);
-		struct sc_sites_place at = place_of(&r->ev);
+		struct sc_sites_place at = sr_place_of(&r->ev);
 		switch (k) {
 		case 0:
 			if (read_name(r, where, site->name))
@@ -473,31 +208,31 @@ static void parse_site(struct reader *r, struct sc_site *site, const char *path)
 			break;
 		}
 	}
-	report_missing(r, &m, path, &site->at);
+	sr_report_missing(r, &m, path, &site->at);
 }
 
 static void parse_sites(struct reader *r, struct sc_sites *s)
 {
-	s->sites_at = place_of(&r->ev);
+	s->sites_at = sr_place_of(&r->ev);
 	if (r->ev.type != YAML_SEQUENCE_START_EVENT) {
 		if (r->ev.type != YAML_ALIAS_EVENT)
 			sp_error(r->ctx, &s->sites_at, "sites",
-				 "expects a list of sites (- name: paris ...), not %s", kind_name(&r->ev));
-		skip_node(r);
+				 "expects a list of sites (- name: paris ...), not %s", sr_kind_name(&r->ev));
+		sr_skip_node(r);
 		return;
 	}
 	size_t cap = 0;
-	while (advance(r) && r->ev.type != YAML_SEQUENCE_END_EVENT) {
+	while (sr_advance(r) && r->ev.type != YAML_SEQUENCE_END_EVENT) {
 		char path[SP_PATH_LEN];
 		snprintf(path, sizeof(path), "sites[%zu]", s->n_sites);
 		if (s->n_sites == SC_SITES_MAX) {
-			struct sc_sites_place at = place_of(&r->ev);
+			struct sc_sites_place at = sr_place_of(&r->ev);
 			sp_error(r->ctx, &at, path,
 				 "more than %d sites; the policy of each site holds at most %d peers and directory entries",
 				 SC_SITES_MAX, SC_SITES_MAX);
-			skip_node(r);
-			while (advance(r) && r->ev.type != YAML_SEQUENCE_END_EVENT)
-				skip_node(r);
+			sr_skip_node(r);
+			while (sr_advance(r) && r->ev.type != YAML_SEQUENCE_END_EVENT)
+				sr_skip_node(r);
 			return;
 		}
 		if (s->n_sites == cap) {
@@ -527,17 +262,17 @@ static void parse_hub(struct reader *r, struct sc_sites *s)
 	};
 	struct map_state m = { keys, sizeof(keys) / sizeof(keys[0]), { { 0, 0 } } };
 	struct sc_hub *hub = &s->hub;
-	hub->at = place_of(&r->ev);
-	if (!expect_mapping(r, "hub", "name, endpoint, address"))
+	hub->at = sr_place_of(&r->ev);
+	if (!sr_expect_mapping(r, "hub", "name, endpoint, address"))
 		return;
 	s->has_hub = true;
 	int k;
-	while ((k = next_key(r, &m, "hub")) != -1) {
+	while ((k = sr_next_key(r, &m, "hub")) != -1) {
 		if (k < 0)
 			continue;
 		char where[SP_PATH_LEN];
 		snprintf(where, sizeof(where), "hub.%s", keys[k].name);
-		struct sc_sites_place at = place_of(&r->ev);
+		struct sc_sites_place at = sr_place_of(&r->ev);
 		switch (k) {
 		case 0:
 			if (read_name(r, where, hub->name))
@@ -557,7 +292,7 @@ static void parse_hub(struct reader *r, struct sc_sites *s)
 			break;
 		}
 	}
-	report_missing(r, &m, "hub", &hub->at);
+	sr_report_missing(r, &m, "hub", &hub->at);
 }
 
 static void parse_root(struct reader *r, struct sc_sites *s)
@@ -572,12 +307,12 @@ static void parse_root(struct reader *r, struct sc_sites *s)
 		{ "sites", true, "sites: [{name: paris, endpoint: 198.51.100.1:51820}, ...]" },
 	};
 	struct map_state m = { keys, sizeof(keys) / sizeof(keys[0]), { { 0, 0 } } };
-	struct sc_sites_place root_at = place_of(&r->ev);
+	struct sc_sites_place root_at = sr_place_of(&r->ev);
 	int k;
-	while ((k = next_key(r, &m, "")) != -1) {
+	while ((k = sr_next_key(r, &m, "")) != -1) {
 		if (k < 0)
 			continue;
-		struct sc_sites_place at = place_of(&r->ev);
+		struct sc_sites_place at = sr_place_of(&r->ev);
 		switch (k) {
 		case 0:
 			if (read_topology(r, "topology", &s->topology))
@@ -605,36 +340,36 @@ static void parse_root(struct reader *r, struct sc_sites *s)
 			break;
 		}
 	}
-	report_missing(r, &m, "", &root_at);
+	sr_report_missing(r, &m, "", &root_at);
 }
 
 static void parse_stream(struct reader *r, struct sc_sites *s)
 {
 	struct sc_sites_place top = { 1, 1 };
-	if (!advance(r) || r->ev.type != YAML_STREAM_START_EVENT || !advance(r))
+	if (!sr_advance(r) || r->ev.type != YAML_STREAM_START_EVENT || !sr_advance(r))
 		return;
 	if (r->ev.type == YAML_STREAM_END_EVENT) {
 		sp_error(r->ctx, &top, NULL, "the file is empty; start from config/sites.yaml");
 		return;
 	}
-	if (!advance(r)) // the root node
+	if (!sr_advance(r)) // the root node
 		return;
 	if (r->ev.type != YAML_MAPPING_START_EVENT) {
-		struct sc_sites_place at = place_of(&r->ev);
-		if (r->ev.type == YAML_SCALAR_EVENT && scalar_is_null(&r->ev))
+		struct sc_sites_place at = sr_place_of(&r->ev);
+		if (r->ev.type == YAML_SCALAR_EVENT && sr_scalar_is_null(&r->ev))
 			sp_error(r->ctx, &at, NULL, "the file holds no settings; start from config/sites.yaml");
 		else if (r->ev.type != YAML_ALIAS_EVENT)
 			sp_error(r->ctx, &at, NULL,
 				 "the top level must be a mapping of keys (topology, tunnel_subnet, sites, ...), not %s",
-				 kind_name(&r->ev));
-		skip_node(r);
+				 sr_kind_name(&r->ev));
+		sr_skip_node(r);
 	} else {
 		parse_root(r, s);
 	}
-	if (!advance(r) || !advance(r)) // document end, then stream end or a second document
+	if (!sr_advance(r) || !sr_advance(r)) // document end, then stream end or a second document
 		return;
 	if (r->ev.type == YAML_DOCUMENT_START_EVENT) {
-		struct sc_sites_place at = place_of(&r->ev);
+		struct sc_sites_place at = sr_place_of(&r->ev);
 		sp_error(r->ctx, &at, NULL, "a second YAML document ('---'); keep one document per file");
 	}
 }
