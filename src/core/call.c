@@ -91,4 +91,12 @@ void sc_call_status_fill(const struct sc_call *c, uint64_t now_ms, struct sc_cal
 	out->last_end = c->last_end;
 	out->sip = "";
 	out->registration = "";
+	out->media = "";
+	out->secure = false;
+	out->cipher = out->key_agreement = out->hash = out->auth_tag = "";
+	out->sas_type = out->sas = out->cache = "";
+	out->verified = false;
+	out->headset = "";
+	out->muted = false;
+	out->volume = -1;
 }

@@ -52,6 +52,20 @@ struct sc_call_status {
 	const char *last_end;     // why the last call ended; "" when none yet
 	const char *sip;          // "listening on 10.77.0.1:5061", or why not
 	const char *registration; // "" without a registrar; "registered for 600 s", "failed: ..."
+	// The call's media and what ZRTP agreed; "" (and false) while there is none.
+	const char *media;        // "keying", "secure", "failed", "ended"
+	bool secure;
+	const char *cipher;       // "AES1"
+	const char *key_agreement; // "X255"
+	const char *hash;         // "S256"
+	const char *auth_tag;     // "HS80"
+	const char *sas_type;     // "B32"
+	const char *sas;
+	bool verified;
+	const char *cache;        // "new", "match", "mismatch"
+	const char *headset;      // "vheadset (48000 Hz)", or "absent: why"; "" when not known
+	bool muted;
+	int volume;               // -1 when not known
 };
 
 // Fills the state, peer, direction and duration from C at NOW_MS; the caller adds the

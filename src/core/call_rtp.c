@@ -26,15 +26,34 @@ struct sc_call_rtp {
 	uint16_t port;
 	char local[INET6_ADDRSTRLEN];
 	struct sc_call_media *media;
+	struct sc_loop *loop;
+	struct sc_call_rtp_events events;
+	struct sc_loop_watch *watch;
+	struct sc_loop_timer *timer;
+	bool started;
+	uint64_t send_errors;
 };
 
+#define RECV_BATCH 64
+#define POP_BATCH 256
+
+static void on_timer(struct sc_loop *loop, struct sc_loop_timer *t, void *arg);
+
 int sc_call_rtp_new(const struct sc_policy *p, const char *ifname, void *rng_ctx,
+		    struct sc_loop *loop, const struct sc_call_rtp_events *events,
 		    struct sc_call_rtp **out)
 {
 	struct sc_call_rtp *r = calloc(1, sizeof(*r));
 	*out = NULL;
 	if (!r)
 		return -ENOMEM;
+	r->loop = loop;
+	r->events = *events;
+	int trc = sc_loop_timer_new(loop, on_timer, r, &r->timer);
+	if (trc < 0) {
+		free(r);
+		return trc;
+	}
 	r->p = p;
 	r->fd = -1;
 	r->rng = rng_ctx;
@@ -52,9 +71,74 @@ int sc_call_rtp_new(const struct sc_policy *p, const char *ifname, void *rng_ctx
 	return 0;
 }
 
+// Sends everything the runtime queued on the connected socket, then hands its events on.
+static void flush(struct sc_call_rtp *r)
+{
+	uint8_t buf[SC_CALL_MEDIA_MAX_DATAGRAM];
+	size_t len;
+	for (int i = 0; r->media && i < POP_BATCH &&
+			sc_call_media_pop_datagram(r->media, buf, sizeof(buf), &len) == 0; i++) {
+		if (send(r->fd, buf, len, MSG_NOSIGNAL) < 0 && r->send_errors++ == 0)
+			sc_warn("media: cannot send to the peer's RTP port: %s (counted; logged once "
+				"a call)", strerror(errno));
+	}
+	struct sc_call_media_event ev;
+	for (int i = 0; r->media && i < POP_BATCH && sc_call_media_pop_event(r->media, &ev); i++)
+		if (r->events.event)
+			r->events.event(r->events.ctx, &ev);
+	memset(buf, 0, sizeof(buf));
+	if (!r->media || !r->started)
+		return;
+	int64_t next = sc_call_media_next_timeout(r->media);
+	uint64_t now = sc_loop_now_ms();
+	if (next < 0)
+		sc_loop_timer_stop(r->timer);
+	else
+		sc_loop_timer_arm(r->timer, (uint64_t)next > now ? (uint64_t)next - now : 0, 0);
+}
+
+static void on_timer(struct sc_loop *loop, struct sc_loop_timer *t, void *arg)
+{
+	(void)loop;
+	(void)t;
+	struct sc_call_rtp *r = arg;
+	if (!r->media)
+		return;
+	sc_call_media_timer(r->media, sc_loop_now_ms());
+	flush(r);
+}
+
+static void on_readable(struct sc_loop *loop, int fd, uint32_t events, void *arg)
+{
+	(void)loop;
+	(void)events;
+	struct sc_call_rtp *r = arg;
+	uint8_t buf[SC_CALL_MEDIA_MAX_DATAGRAM + 1];
+	for (int i = 0; r->media && i < RECV_BATCH; i++) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_TRUNC);
+		if (n < 0)
+			break; // EAGAIN; ECONNREFUSED (the peer's port not open yet) is not fatal
+		sc_call_media_receive(r->media, buf, (size_t)n > sizeof(buf) ? sizeof(buf) : (size_t)n,
+				      sc_loop_now_ms());
+	}
+	flush(r);
+}
+
 static void release(void *ctx)
 {
 	struct sc_call_rtp *r = ctx;
+	if (r->media && r->started && sc_call_media_hangup(r->media, sc_loop_now_ms()) == 0) {
+		// the SRTCP BYE leaves before the socket closes; events are no longer wanted
+		struct sc_call_rtp_events keep = r->events;
+		r->events.event = NULL;
+		flush(r);
+		r->events = keep;
+	}
+	sc_loop_watch_free(r->watch);
+	r->watch = NULL;
+	if (r->timer)
+		sc_loop_timer_stop(r->timer);
+	r->started = false;
 	sc_call_media_free(r->media);
 	r->media = NULL;
 	if (r->fd >= 0)
@@ -68,6 +152,7 @@ void sc_call_rtp_free(struct sc_call_rtp *r)
 	if (!r)
 		return;
 	release(r);
+	sc_loop_timer_free(r->timer);
 	sc_zrtp_cache_free(r->cache);
 	free(r);
 }
@@ -178,6 +263,49 @@ static int codec_of(const char *encoding, enum sc_codec *out)
 	return 0;
 }
 
+// The peer's RTP address from the SDP must be inside the tunnel: a peer's allowed IPs
+// (DESIGN.md invariant 3). Connecting also drops datagrams from anywhere else.
+static int connect_peer(struct sc_call_rtp *r, const struct sc_sdp_result *res)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	uint8_t addr[16];
+	int family = res->remote_addr.family;
+	memset(&ss, 0, sizeof(ss));
+	if ((family != AF_INET && family != AF_INET6) ||
+	    inet_pton(family, res->remote_addr.addr, addr) != 1 || res->remote_port == 0) {
+		sc_warn("media: the peer's RTP address '%s' port %u is not an IP address and port: "
+			"call refused", res->remote_addr.addr, res->remote_port);
+		return -EINVAL;
+	}
+	const struct sc_peer *peer = sc_policy_peer_for_address(r->p, family, addr);
+	if (!peer) {
+		sc_warn("media: the peer's RTP address %s is outside every peer's allowed IPs: call "
+			"refused, so no media can leave the tunnel", res->remote_addr.addr);
+		return -EPERM;
+	}
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, addr, 16);
+		s6->sin6_port = htons(res->remote_port);
+		len = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, addr, 4);
+		s4->sin_port = htons(res->remote_port);
+		len = sizeof(*s4);
+	}
+	if (connect(r->fd, (struct sockaddr *)&ss, len) < 0) {
+		int e = -errno;
+		sc_err("media: cannot connect the RTP socket to %s:%u: %s", res->remote_addr.addr,
+		       res->remote_port, strerror(errno));
+		return e;
+	}
+	return 0;
+}
+
 static int start(void *ctx, const struct sc_sdp_result *res)
 {
 	struct sc_call_rtp *r = ctx;
@@ -197,12 +325,23 @@ static int start(void *ctx, const struct sc_sdp_result *res)
 		       res->codec.encoding, attr, strerror(-rc));
 		return rc;
 	}
-	// SEAM: the audio wiring starts the runtime here (sc_call_media_start), watches r->fd
-	// and sends what it queues to res->remote_addr:res->remote_port. Until then nothing is
-	// sent: no media in the clear, and no media at all.
-	sc_info("media: %s %s:%u <-> %s:%u negotiated; the media runtime is not wired yet, so "
-		"no RTP is sent", res->codec.encoding, r->local, r->port, res->remote_addr.addr,
-		res->remote_port);
+	if (r->started)
+		return 0; // a re-INVITE that kept the keying: the media runs on
+	rc = connect_peer(r, res);
+	if (rc < 0)
+		return rc;
+	rc = sc_loop_watch_new(r->loop, r->fd, EPOLLIN, on_readable, r, &r->watch);
+	if (rc == 0)
+		rc = sc_call_media_start(r->media, sc_loop_now_ms());
+	if (rc < 0) {
+		sc_err("media: cannot start the call's media: %s", strerror(-rc));
+		return rc;
+	}
+	r->started = true;
+	r->send_errors = 0;
+	sc_info("media: %s %s:%u <-> %s:%u started; ZRTP keys the call, nothing is sent in the "
+		"clear", res->codec.encoding, r->local, r->port, res->remote_addr.addr, res->remote_port);
+	flush(r);
 	return 0;
 }
 
@@ -210,4 +349,41 @@ struct sc_sip_ua_media_ops sc_call_rtp_ops(struct sc_call_rtp *r)
 {
 	return (struct sc_sip_ua_media_ops){ .ctx = r, .prepare = prepare, .start = start,
 					     .release = release };
+}
+
+void sc_call_rtp_capture(struct sc_call_rtp *r, const int16_t *pcm, size_t samples,
+			 uint64_t now_ms)
+{
+	if (!r->media || !r->started)
+		return;
+	// dropped before keys and after the end: counted by the runtime
+	(void)sc_call_media_capture(r->media, pcm, samples, now_ms);
+	flush(r);
+}
+
+bool sc_call_rtp_playout(struct sc_call_rtp *r, int16_t *pcm, size_t samples, uint64_t now_ms)
+{
+	if (!r->media || !r->started)
+		return false;
+	return sc_call_media_playout(r->media, now_ms, pcm, samples) >= 0;
+}
+
+bool sc_call_rtp_stats(const struct sc_call_rtp *r, struct sc_call_media_stats *out)
+{
+	if (!r->media)
+		return false;
+	sc_call_media_get_stats(r->media, out);
+	return true;
+}
+
+int sc_call_rtp_set_verified(struct sc_call_rtp *r, bool verified)
+{
+	if (!r->media || !r->started)
+		return -ENOENT;
+	return sc_call_media_set_sas_verified(r->media, verified);
+}
+
+struct sc_zrtp_cache *sc_call_rtp_cache(struct sc_call_rtp *r)
+{
+	return r->cache;
 }

@@ -319,7 +319,8 @@ static void end_call(struct sc_call_service *s, const char *reason)
 {
 	if (s->end_reason[0])
 		return;
-	snprintf(s->end_reason, sizeof(s->end_reason), "%s", reason);
+	snprintf(s->end_reason, sizeof(s->end_reason), "%.*s", (int)sizeof(s->end_reason) - 1,
+		 reason);
 	sc_loop_timer_arm(s->end_timer, 0, 0);
 }
 
@@ -384,7 +385,7 @@ static void on_secure(struct sc_call_service *s, const struct sc_call_media_secu
 static void on_media_event(void *ctx, const struct sc_call_media_event *ev)
 {
 	struct sc_call_service *s = ctx;
-	char why[SC_SIP_UA_REASON_MAX];
+	char why[SC_SIP_UA_REASON_MAX + 512];
 	switch (ev->type) {
 	case SC_CALL_MEDIA_EVENT_SECURE:
 		on_secure(s, &ev->security);

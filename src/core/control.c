@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct command {
@@ -34,11 +35,48 @@ static bool call_args_ok(const struct sc_control_request *req, char *err, size_t
 	return true;
 }
 
+static bool name_args_ok(const struct sc_control_request *req, char *err, size_t errlen)
+{
+	if (strlen(req->argv[0]) > 64) {
+		snprintf(err, errlen, "site name or ZID longer than 64 characters");
+		return false;
+	}
+	return true;
+}
+
+static bool mute_args_ok(const struct sc_control_request *req, char *err, size_t errlen)
+{
+	if (req->argc == 1 && strcmp(req->argv[0], "on") != 0 && strcmp(req->argv[0], "off") != 0) {
+		snprintf(err, errlen, "unknown argument '%.32s' (usage: mute [on|off])", req->argv[0]);
+		return false;
+	}
+	return true;
+}
+
+static bool volume_args_ok(const struct sc_control_request *req, char *err, size_t errlen)
+{
+	const char *v = req->argv[0];
+	size_t n = strlen(v);
+	bool ok = n >= 1 && n <= 3;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = v[i] >= '0' && v[i] <= '9';
+	if (!ok || atoi(v) > 100) {
+		snprintf(err, errlen, "volume '%.32s' is not a number from 0 to 100", v);
+		return false;
+	}
+	return true;
+}
+
 static const struct command commands[] = {
 	{ "status", SC_CONTROL_STATUS, 0, 1, status_args_ok, "status [json]" },
 	{ "call", SC_CONTROL_CALL, 1, 1, call_args_ok, "call NAME|URI" },
 	{ "answer", SC_CONTROL_ANSWER, 0, 0, NULL, "answer" },
 	{ "hangup", SC_CONTROL_HANGUP, 0, 0, NULL, "hangup" },
+	{ "verify", SC_CONTROL_VERIFY, 0, 0, NULL, "verify" },
+	{ "unverify", SC_CONTROL_UNVERIFY, 1, 1, name_args_ok, "unverify NAME|ZID" },
+	{ "forget", SC_CONTROL_FORGET, 1, 1, name_args_ok, "forget NAME|ZID" },
+	{ "mute", SC_CONTROL_MUTE, 0, 1, mute_args_ok, "mute [on|off]" },
+	{ "volume", SC_CONTROL_VOLUME, 1, 1, volume_args_ok, "volume 0..100" },
 };
 
 static const struct command *find_command(const char *name)

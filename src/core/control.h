@@ -19,6 +19,11 @@ enum sc_control_op {
 	SC_CONTROL_CALL,   // call NAME|URI
 	SC_CONTROL_ANSWER,
 	SC_CONTROL_HANGUP, // also declines a ringing call and cancels one that rings out
+	SC_CONTROL_VERIFY,   // the live call's SAS was compared: verified in the ZRTP cache
+	SC_CONTROL_UNVERIFY, // unverify NAME|ZID
+	SC_CONTROL_FORGET,   // forget NAME|ZID: drop the retained secrets
+	SC_CONTROL_MUTE,     // mute [on|off]; without an argument it toggles
+	SC_CONTROL_VOLUME,   // volume 0..100
 };
 
 struct sc_control_request {

@@ -262,6 +262,11 @@ static int handle_request(void *arg, const struct sc_control_request *req,
 	case SC_CONTROL_CALL:
 	case SC_CONTROL_ANSWER:
 	case SC_CONTROL_HANGUP:
+	case SC_CONTROL_VERIFY:
+	case SC_CONTROL_UNVERIFY:
+	case SC_CONTROL_FORGET:
+	case SC_CONTROL_MUTE:
+	case SC_CONTROL_VOLUME:
 		if (!d->calls) {
 			snprintf(err, errlen, "signaling is not running (the tunnel is not up yet)");
 			return -EAGAIN;

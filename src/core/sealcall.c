@@ -2,13 +2,16 @@
 // `sealcall`: the operator's command line. Each subcommand is one line in the table below;
 // those that talk to the daemon send one control request and print its answer.
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/client.h"
 #include "core/control.h"
+#include "media/call_cache_cli.h"
 #include "sip/parse_tool.h"
+#include "zrtp/engine.h"
 
 #define EXIT_USAGE 2
 #define EXIT_NOT_RUNNING 3
@@ -32,6 +35,13 @@ static int cmd_call(struct cli *cli, int argc, char **argv);
 static int cmd_answer(struct cli *cli, int argc, char **argv);
 static int cmd_hangup(struct cli *cli, int argc, char **argv);
 static int cmd_sip_parse(struct cli *cli, int argc, char **argv);
+static int cmd_verify(struct cli *cli, int argc, char **argv);
+static int cmd_unverify(struct cli *cli, int argc, char **argv);
+static int cmd_forget(struct cli *cli, int argc, char **argv);
+static int cmd_mute(struct cli *cli, int argc, char **argv);
+static int cmd_volume(struct cli *cli, int argc, char **argv);
+static int cmd_zrtp_inspect(struct cli *cli, int argc, char **argv);
+static int cmd_zrtp_cache(struct cli *cli, int argc, char **argv);
 static int cmd_help(struct cli *cli, int argc, char **argv);
 
 static const struct subcommand subcommands[] = {
@@ -39,6 +49,14 @@ static const struct subcommand subcommands[] = {
 	{ "call", cmd_call, "call NAME|URI", "call a site of the directory (sealcall call lyon)" },
 	{ "answer", cmd_answer, "answer", "answer the ringing call" },
 	{ "hangup", cmd_hangup, "hangup", "hang up, or decline the ringing call" },
+	{ "verify", cmd_verify, "verify", "the SAS of the live call was compared: remember it as verified" },
+	{ "unverify", cmd_unverify, "unverify NAME", "withdraw the verification of a site's SAS" },
+	{ "forget", cmd_forget, "forget NAME", "drop a site's ZRTP secrets (after it was reinstalled)" },
+	{ "mute", cmd_mute, "mute [on|off]", "mute the microphone (toggles without an argument)" },
+	{ "volume", cmd_volume, "volume 0..100", "set the earpiece volume" },
+	{ "zrtp-inspect", cmd_zrtp_inspect, "zrtp-inspect FILE...", "decode ZRTP packets from files" },
+	{ "zrtp-cache", cmd_zrtp_cache, "zrtp-cache [--file F] list|verify|unverify|forget",
+	  "the ZRTP cache file of a stopped daemon" },
 	{ "sip-parse", cmd_sip_parse, "sip-parse [--stream]", "check one SIP message read from standard input" },
 	{ "help", cmd_help, "help", "this text" },
 };
@@ -177,6 +195,58 @@ static int cmd_answer(struct cli *cli, int argc, char **argv)
 static int cmd_hangup(struct cli *cli, int argc, char **argv)
 {
 	return no_args(cli, argc, argv, "hangup");
+}
+
+static int cmd_verify(struct cli *cli, int argc, char **argv)
+{
+	return no_args(cli, argc, argv, "verify");
+}
+
+static int one_word(struct cli *cli, int argc, char **argv, const char *usage, bool optional)
+{
+	char request[SC_CONTROL_REQUEST_MAX];
+	if (argc > 2 || (!optional && argc != 2) || (argc == 2 && (!*argv[1] || argv[1][0] == '-' ||
+								   strlen(argv[1]) > 64 ||
+								   strpbrk(argv[1], " \t\n")))) {
+		fprintf(stderr, "%s: usage: sealcall %s\n", cli->prog, usage);
+		return EXIT_USAGE;
+	}
+	snprintf(request, sizeof(request), "%s%s%s", argv[0], argc == 2 ? " " : "",
+		 argc == 2 ? argv[1] : "");
+	return control_call(cli, request);
+}
+
+static int cmd_unverify(struct cli *cli, int argc, char **argv)
+{
+	return one_word(cli, argc, argv, "unverify NAME|ZID", false);
+}
+
+static int cmd_forget(struct cli *cli, int argc, char **argv)
+{
+	return one_word(cli, argc, argv, "forget NAME|ZID", false);
+}
+
+static int cmd_mute(struct cli *cli, int argc, char **argv)
+{
+	return one_word(cli, argc, argv, "mute [on|off]", true);
+}
+
+static int cmd_volume(struct cli *cli, int argc, char **argv)
+{
+	return one_word(cli, argc, argv, "volume 0..100", false);
+}
+
+// Offline: needs no daemon.
+static int cmd_zrtp_inspect(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	return sc_zrtp_inspect_main(argc, argv);
+}
+
+static int cmd_zrtp_cache(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	return sc_call_zrtp_cache_main(argc, argv);
 }
 
 // Offline: needs no daemon.

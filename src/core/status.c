@@ -51,6 +51,39 @@ static void render_call_text(const struct sc_call_status *c, struct sc_outbuf *o
 		put_safe(out, c->codec);
 	}
 	sc_outbuf_puts(out, "\n");
+	if (c->media && *c->media) {
+		sc_outbuf_puts(out, "media: ");
+		put_safe(out, c->media);
+		if (c->secure) {
+			sc_outbuf_puts(out, " cipher ");
+			put_safe(out, c->cipher);
+			sc_outbuf_puts(out, " key-agreement ");
+			put_safe(out, c->key_agreement);
+			sc_outbuf_puts(out, " hash ");
+			put_safe(out, c->hash);
+			sc_outbuf_puts(out, " auth ");
+			put_safe(out, c->auth_tag);
+		}
+		sc_outbuf_puts(out, "\n");
+	}
+	if (c->secure) {
+		sc_outbuf_puts(out, "sas: ");
+		put_safe(out, c->sas);
+		sc_outbuf_puts(out, " (");
+		put_safe(out, c->sas_type);
+		sc_outbuf_printf(out, ") %s cache ", c->verified ? "verified" : "not verified");
+		put_safe(out, c->cache);
+		sc_outbuf_puts(out, "\n");
+	}
+	if (c->headset && *c->headset) {
+		sc_outbuf_puts(out, "headset: ");
+		put_safe(out, c->headset);
+		if (c->volume >= 0)
+			sc_outbuf_printf(out, " volume %d", c->volume);
+		if (c->muted)
+			sc_outbuf_puts(out, " muted");
+		sc_outbuf_puts(out, "\n");
+	}
 	if (*c->last_end) {
 		sc_outbuf_puts(out, "last call: ");
 		put_safe(out, c->last_end);
@@ -122,7 +155,36 @@ static void render_call_json(const struct sc_call_status *c, struct sc_json *j)
 	json_field(j, "tls_cipher", c->tls_cipher);
 	json_field(j, "codec", c->codec);
 	json_field(j, "last_end", c->last_end);
+	sc_json_key(j, "security");
+	if (!c->media || !*c->media) {
+		sc_json_null(j);
+	} else {
+		sc_json_object_begin(j);
+		json_field(j, "media", c->media);
+		sc_json_key(j, "secure");
+		sc_json_bool(j, c->secure);
+		json_field(j, "cipher", c->cipher);
+		json_field(j, "key_agreement", c->key_agreement);
+		json_field(j, "hash", c->hash);
+		json_field(j, "auth_tag", c->auth_tag);
+		json_field(j, "sas_type", c->sas_type);
+		json_field(j, "sas", c->sas);
+		sc_json_key(j, "verified");
+		sc_json_bool(j, c->verified);
+		json_field(j, "cache", c->cache);
+		sc_json_object_end(j);
+	}
 	sc_json_object_end(j);
+	if (c->headset && *c->headset) {
+		sc_json_key(j, "headset");
+		sc_json_object_begin(j);
+		json_field(j, "device", c->headset);
+		sc_json_key(j, "volume");
+		sc_json_int(j, c->volume);
+		sc_json_key(j, "muted");
+		sc_json_bool(j, c->muted);
+		sc_json_object_end(j);
+	}
 }
 
 int sc_status_render_json(const struct sc_status *st, struct sc_outbuf *out)

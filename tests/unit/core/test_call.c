@@ -131,8 +131,40 @@ static void test_status_lines(void)
 				   "\"registration\":\"\"},\"call\":{\"state\":\"in-call\",\"peer\":\"lyon\","
 				   "\"direction\":\"outgoing\",\"duration_s\":42,\"tls_version\":\"TLSv1.3\","
 				   "\"tls_cipher\":\"TLS13-AES128-GCM-SHA256\",\"codec\":\"PCMU\","
-				   "\"last_end\":\"\"}}\n");
+				   "\"last_end\":\"\",\"security\":null}}\n");
 	sc_outbuf_free(&b);
+
+	// a secured call: what ZRTP agreed, the SAS and the cache, in both forms
+	struct sc_call_status sec = cs;
+	sec.media = "secure";
+	sec.secure = true;
+	sec.cipher = "AES1";
+	sec.key_agreement = "X255";
+	sec.hash = "S256";
+	sec.auth_tag = "HS80";
+	sec.sas_type = "B32";
+	sec.sas = "ybnd";
+	sec.verified = false;
+	sec.cache = "match";
+	sec.headset = "vheadset (48000 Hz)";
+	sec.volume = 80;
+	sec.muted = true;
+	st = base_status(&sec);
+	sc_outbuf_init(&b, 1 << 16);
+	CHECK_EQ_INT(sc_status_render_text(&st, &b), 0);
+	CHECK_STR_CONTAINS(b.data, "media: secure cipher AES1 key-agreement X255 hash S256 auth HS80\n"
+				   "sas: ybnd (B32) not verified cache match\n"
+				   "headset: vheadset (48000 Hz) volume 80 muted\n");
+	sc_outbuf_free(&b);
+	sc_outbuf_init(&b, 1 << 16);
+	CHECK_EQ_INT(sc_status_render_json(&st, &b), 0);
+	CHECK_STR_CONTAINS(b.data, "\"security\":{\"media\":\"secure\",\"secure\":true,\"cipher\":"
+				   "\"AES1\",\"key_agreement\":\"X255\",\"hash\":\"S256\",\"auth_tag\":"
+				   "\"HS80\",\"sas_type\":\"B32\",\"sas\":\"ybnd\",\"verified\":false,"
+				   "\"cache\":\"match\"}},\"headset\":{\"device\":\"vheadset (48000 Hz)\","
+				   "\"volume\":80,\"muted\":true}}\n");
+	sc_outbuf_free(&b);
+	st = base_status(&cs);
 
 	// idle, after a refused call, with a registrar; a hostile reason stays on its line
 	struct sc_call_status idle = {
@@ -190,7 +222,7 @@ static void test_control_commands(void)
 	CHECK_EQ_INT(parse(line, &req, err), -EINVAL);
 	CHECK_STR_CONTAINS(err, "destination longer than 200 characters");
 	CHECK_EQ_INT(parse("dial lyon\n", &req, err), -EINVAL);
-	CHECK_STR_CONTAINS(err, "(commands: status, call, answer, hangup)");
+	CHECK_STR_CONTAINS(err, "(commands: status, call, answer, hangup, verify, unverify, forget, mute, volume)");
 }
 
 int main(void)

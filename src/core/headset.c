@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/headset.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audio/alsa_headset.h"
+#include "audio/drift.h"
+#include "audio/evdev_input.h"
+#include "audio/sas_speech.h"
+#include "base/log.h"
+
+#define REPROBE_MS 1000
+#define MAX_FRAMES_PER_WAKE 16
+#define HEADSET_RATE 8000
+#define SC_CALL_FRAME_MAX 160 // 20 ms at 8 kHz
+// A button node that cannot be opened logs why each time: retry it less often than the card.
+#define EVDEV_RETRY_TICKS 30
+
+struct sc_headset {
+	struct sc_loop *loop;
+	const struct sc_policy *p;
+	struct sc_headset_ops ops;
+	struct sc_alsa *alsa;
+	struct pollfd fds[SC_ALSA_MAX_POLLFDS];
+	struct sc_loop_watch *watches[SC_ALSA_MAX_POLLFDS];
+	size_t n_fds;
+	bool present;
+	struct sc_loop_timer *reprobe;
+	struct sc_evdev_input *evdev;
+	struct sc_loop_watch *evdev_watch;
+	struct sc_loop_timer *press_timer;
+	unsigned evdev_wait; // reprobe ticks until the button node is tried again
+	struct sc_drift drift;
+	struct sc_speech_player speech;
+	struct sc_tone_gen tone;
+	int tone_id;
+	bool muted;
+	uint32_t volume;
+	char line[160];
+};
+
+static void unwatch(struct sc_headset *h)
+{
+	for (size_t i = 0; i < h->n_fds; i++)
+		sc_loop_watch_free(h->watches[i]);
+	h->n_fds = 0;
+}
+
+static void set_present(struct sc_headset *h, bool present)
+{
+	if (h->present == present)
+		return;
+	h->present = present;
+	if (h->ops.presence)
+		h->ops.presence(h->ops.ctx, present);
+}
+
+static void mix(int16_t *dst, const int16_t *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int32_t v = (int32_t)dst[i] + src[i];
+		dst[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+	}
+}
+
+// One frame to the earpiece for each frame of the microphone: the capture clock paces both.
+static void move_frames(struct sc_headset *h)
+{
+	size_t n = sc_alsa_frame_samples(h->alsa);
+	int16_t cap[SC_CALL_FRAME_MAX], play[SC_CALL_FRAME_MAX], extra[SC_CALL_FRAME_MAX];
+	if (n == 0 || n > SC_CALL_FRAME_MAX)
+		return;
+	for (int i = 0; i < MAX_FRAMES_PER_WAKE && sc_alsa_read(h->alsa, cap) == 0; i++) {
+		uint64_t now = sc_loop_now_ms();
+		h->ops.captured(h->ops.ctx, cap, n, now);
+		if (!h->ops.playout(h->ops.ctx, play, n, now))
+			memset(play, 0, n * sizeof(play[0]));
+		if (h->tone_id != SC_HEADSET_NO_TONE) {
+			sc_tone_gen_fill(&h->tone, extra, n);
+			mix(play, extra, n);
+		}
+		if (!sc_speech_player_done(&h->speech)) {
+			sc_speech_player_next(&h->speech, extra, n);
+			mix(play, extra, n);
+		}
+		struct sc_alsa_status st;
+		sc_alsa_get_status(h->alsa, &st);
+		enum sc_drift_action d = sc_drift_observe(&h->drift, st.playback_queued, (int64_t)now);
+		if (d == SC_DRIFT_DROP)
+			continue;
+		if (d == SC_DRIFT_INSERT) {
+			memset(extra, 0, n * sizeof(extra[0]));
+			(void)sc_alsa_write(h->alsa, extra);
+		}
+		(void)sc_alsa_write(h->alsa, play);
+	}
+}
+
+static void on_alsa_fd(struct sc_loop *loop, int fd, uint32_t events, void *arg);
+
+static int watch_alsa(struct sc_headset *h)
+{
+	int n = sc_alsa_pollfds(h->alsa, h->fds, SC_ALSA_MAX_POLLFDS);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		uint32_t ev = 0;
+		if (h->fds[i].events & POLLIN)
+			ev |= EPOLLIN;
+		if (h->fds[i].events & POLLOUT)
+			ev |= EPOLLOUT;
+		int r = sc_loop_watch_new(h->loop, h->fds[i].fd, ev, on_alsa_fd, h, &h->watches[i]);
+		if (r < 0) {
+			unwatch(h);
+			return r;
+		}
+		h->n_fds = (size_t)i + 1;
+	}
+	sc_drift_reset(&h->drift);
+	return 0;
+}
+
+static void on_alsa_fd(struct sc_loop *loop, int fd, uint32_t events, void *arg)
+{
+	(void)loop;
+	struct sc_headset *h = arg;
+	for (size_t i = 0; i < h->n_fds; i++) {
+		h->fds[i].revents = 0;
+		if (h->fds[i].fd == fd)
+			h->fds[i].revents = (short)((events & EPOLLIN ? POLLIN : 0) |
+						    (events & EPOLLOUT ? POLLOUT : 0) |
+						    (events & EPOLLERR ? POLLERR : 0) |
+						    (events & EPOLLHUP ? POLLHUP : 0));
+	}
+	int ev = sc_alsa_handle(h->alsa, h->fds, h->n_fds);
+	if (ev < 0)
+		return;
+	if (ev & SC_ALSA_EV_XRUN)
+		sc_drift_reset(&h->drift);
+	if (ev & SC_ALSA_EV_CAPTURE)
+		move_frames(h);
+	if (ev & SC_ALSA_EV_UNPLUGGED) {
+		sc_warn("audio: the headset is gone (%s); it is looked for every second",
+			sc_alsa_why(h->alsa));
+		unwatch(h);
+		set_present(h, false);
+	}
+}
+
+// ---- buttons ----
+
+static enum sc_ui_state ui_state(void *ctx)
+{
+	struct sc_headset *h = ctx;
+	return h->ops.ui_state(h->ops.ctx);
+}
+
+static void button_action(void *ctx, enum sc_button_action action, uint64_t time_ms)
+{
+	struct sc_headset *h = ctx;
+	h->ops.button(h->ops.ctx, action, time_ms);
+}
+
+static void arm_press_timer(struct sc_headset *h)
+{
+	uint64_t when, now = sc_loop_now_ms();
+	if (h->evdev && sc_evdev_deadline(h->evdev, &when))
+		sc_loop_timer_arm(h->press_timer, when > now ? when - now : 0, 0);
+	else
+		sc_loop_timer_stop(h->press_timer);
+}
+
+static void close_evdev(struct sc_headset *h)
+{
+	sc_loop_watch_free(h->evdev_watch);
+	h->evdev_watch = NULL;
+	sc_evdev_close(h->evdev);
+	h->evdev = NULL;
+	sc_loop_timer_stop(h->press_timer);
+}
+
+static void on_evdev(struct sc_loop *loop, int fd, uint32_t events, void *arg)
+{
+	(void)loop;
+	(void)fd;
+	(void)events;
+	struct sc_headset *h = arg;
+	struct sc_evdev_handler hd = { .ui_state = ui_state, .action = button_action, .ctx = h };
+	int r = sc_evdev_read(h->evdev, &hd);
+	if (r < 0) {
+		sc_warn("audio: the buttons at %s stopped (%s); looked for every second",
+			sc_evdev_path(h->evdev), strerror(-r));
+		close_evdev(h);
+		return;
+	}
+	arm_press_timer(h);
+}
+
+static void on_press_timer(struct sc_loop *loop, struct sc_loop_timer *t, void *arg)
+{
+	(void)loop;
+	(void)t;
+	struct sc_headset *h = arg;
+	struct sc_evdev_handler hd = { .ui_state = ui_state, .action = button_action, .ctx = h };
+	if (h->evdev)
+		sc_evdev_tick(h->evdev, &hd, sc_loop_now_ms());
+	arm_press_timer(h);
+}
+
+// audio.input_device names the node; "auto" (or empty) would be found beside the card in
+// sysfs, which the ALSA layer does not expose yet, so only a named node is opened.
+static void open_evdev(struct sc_headset *h)
+{
+	const char *path = h->p->audio.input_device;
+	if (h->evdev || !path[0] || strcmp(path, "auto") == 0)
+		return;
+	if (h->evdev_wait > 0) {
+		h->evdev_wait--;
+		return;
+	}
+	int r = sc_evdev_open(path, &h->p->audio.buttons, &h->evdev);
+	if (r < 0) {
+		h->evdev = NULL;
+		h->evdev_wait = EVDEV_RETRY_TICKS;
+		return;
+	}
+	r = sc_loop_watch_new(h->loop, sc_evdev_fd(h->evdev), EPOLLIN, on_evdev, h, &h->evdev_watch);
+	if (r < 0) {
+		close_evdev(h);
+		return;
+	}
+	sc_info("audio: headset buttons read from %s", path);
+}
+
+static void on_reprobe(struct sc_loop *loop, struct sc_loop_timer *t, void *arg)
+{
+	(void)loop;
+	(void)t;
+	struct sc_headset *h = arg;
+	if (!h->present && sc_alsa_reprobe(h->alsa) == 0 && watch_alsa(h) == 0) {
+		sc_notice("audio: headset %s open", sc_headset_describe(h));
+		set_present(h, true);
+	}
+	open_evdev(h);
+}
+
+int sc_headset_new(struct sc_loop *loop, const struct sc_policy *p,
+		   const struct sc_headset_ops *ops, struct sc_headset **out)
+{
+	struct sc_headset *h = calloc(1, sizeof(*h));
+	int r = -ENOMEM;
+	*out = NULL;
+	if (!h)
+		return r;
+	h->loop = loop;
+	h->p = p;
+	h->ops = *ops;
+	h->tone_id = SC_HEADSET_NO_TONE;
+	h->volume = p->audio.volume_percent;
+	sc_speech_player_init(&h->speech);
+	uint32_t frame = HEADSET_RATE / 1000 * p->media.ptime_ms;
+	struct sc_drift_config dc = { .low_water = frame / 2, .high_water = frame * 5 };
+	r = sc_drift_init(&h->drift, &dc);
+	if (r < 0)
+		goto fail;
+	struct sc_alsa_config ac = { .device = p->audio.device, .rate = HEADSET_RATE,
+				     .frame_ms = p->media.ptime_ms, .volume = h->volume };
+	r = sc_alsa_new(&ac, &h->alsa);
+	if (r < 0) {
+		sc_err("audio: cannot set up the headset: %s", strerror(-r));
+		goto fail;
+	}
+	r = sc_loop_timer_new(loop, on_reprobe, h, &h->reprobe);
+	if (r == 0)
+		r = sc_loop_timer_new(loop, on_press_timer, h, &h->press_timer);
+	if (r < 0)
+		goto fail;
+	struct sc_alsa_status st;
+	sc_alsa_get_status(h->alsa, &st);
+	if (st.state == SC_ALSA_OPEN) {
+		r = watch_alsa(h);
+		if (r < 0)
+			goto fail;
+		h->present = true;
+		sc_notice("audio: headset %s open", sc_headset_describe(h));
+	} else {
+		sc_warn("audio: no headset: %s; calls cannot ring here until one is plugged in",
+			sc_alsa_why(h->alsa));
+	}
+	open_evdev(h);
+	sc_loop_timer_arm(h->reprobe, REPROBE_MS, REPROBE_MS);
+	*out = h;
+	return 0;
+fail:
+	sc_headset_free(h);
+	return r;
+}
+
+void sc_headset_free(struct sc_headset *h)
+{
+	if (!h)
+		return;
+	unwatch(h);
+	close_evdev(h);
+	sc_loop_timer_free(h->reprobe);
+	sc_loop_timer_free(h->press_timer);
+	sc_alsa_free(h->alsa);
+	free(h);
+}
+
+bool sc_headset_present(const struct sc_headset *h)
+{
+	return h->present;
+}
+
+void sc_headset_set_tone(struct sc_headset *h, int tone)
+{
+	if (tone == h->tone_id)
+		return;
+	h->tone_id = SC_HEADSET_NO_TONE;
+	const struct sc_tone_spec *spec = tone >= 0 ? sc_tone_spec_get((enum sc_tone)tone) : NULL;
+	if (spec && sc_tone_gen_init(&h->tone, spec, HEADSET_RATE, SC_TONE_DEFAULT_PEAK) == 0)
+		h->tone_id = tone;
+}
+
+void sc_headset_say(struct sc_headset *h, unsigned clip, uint16_t pause_ms)
+{
+	if (sc_speech_player_add(&h->speech, clip, pause_ms) < 0)
+		sc_debug("audio: prompt %u not queued: the player is full", clip);
+}
+
+void sc_headset_say_sas(struct sc_headset *h, enum sc_zrtp_sas type, const char *sas)
+{
+	if (sc_speech_player_add_sas(&h->speech, type, sas, SC_SAS_LEAD_PAUSE_MS) < 0)
+		sc_warn("audio: the SAS cannot be read out (%s): compare it in sealcall status", sas);
+}
+
+bool sc_headset_speaking(const struct sc_headset *h)
+{
+	return !sc_speech_player_done(&h->speech);
+}
+
+void sc_headset_stop_speech(struct sc_headset *h)
+{
+	sc_speech_player_init(&h->speech);
+}
+
+void sc_headset_set_mute(struct sc_headset *h, bool muted)
+{
+	h->muted = muted;
+	sc_alsa_set_mute(h->alsa, muted);
+}
+
+bool sc_headset_muted(const struct sc_headset *h)
+{
+	return h->muted;
+}
+
+void sc_headset_set_volume(struct sc_headset *h, uint32_t percent)
+{
+	h->volume = percent > 100 ? 100 : percent;
+	sc_alsa_set_volume(h->alsa, h->volume);
+}
+
+uint32_t sc_headset_volume(const struct sc_headset *h)
+{
+	return h->volume;
+}
+
+const char *sc_headset_describe(struct sc_headset *h)
+{
+	struct sc_alsa_status st;
+	sc_alsa_get_status(h->alsa, &st);
+	if (st.state == SC_ALSA_OPEN)
+		snprintf(h->line, sizeof(h->line), "%s (%u Hz)", st.pcm, st.playback_rate);
+	else
+		snprintf(h->line, sizeof(h->line), "absent: %s", sc_alsa_why(h->alsa));
+	return h->line;
+}
