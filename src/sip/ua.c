@@ -391,8 +391,16 @@ static void respond_stateless(struct sc_sip_ua *ua, uint64_t flow, const struct 
 	sc_sip_writer_init(&w, buf, UA_MSG_MAX);
 	write_response(ua, &w, req, code, reason, warning, tag);
 	int n = sc_sip_write_end(&w, NULL, NULL, 0);
-	if (n > 0)
+	// A request broken in its Via, From, To, Call-ID or CSeq gives an answer that is broken
+	// the same way and that nobody could match: such an answer is not sent.
+	struct sc_sip_msg *check = n > 0 ? malloc(sizeof(*check)) : NULL;
+	struct sc_sip_error err;
+	if (check && sc_sip_msg_parse(buf, (size_t)n, SC_SIP_STREAM, check, &err) == 0)
 		ua_queue_send(ua, flow, buf, (size_t)n);
+	else
+		sc_debug("sip: no %u sent: the request is too broken to answer (%s)", code,
+			 check ? err.what : "out of memory");
+	free(check);
 	free(buf);
 }
 

@@ -195,10 +195,22 @@ static void test_malformed(void)
 	h_inject(&paris, FLOW,
 		 "INVITE sips:paris@paris.sealcall.test SIP/2.0\n"
 		 "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKm1\n"
-		 "From: lyon <<sips:lyon@lyon.sealcall.test>>;tag=1\n"
-		 "To: <sips:paris@paris.sealcall.test>\nCall-ID: m1\nCSeq: 1 INVITE\n"
+		 "From: <sips:lyon@lyon.sealcall.test>;tag=1\n"
+		 "To: <sips:paris@paris.sealcall.test>\nCall-ID: m1\nCSeq: 1 OPTIONS\n"
 		 "Content-Length: 0\n\n");
-	CHECK_EQ_INT(h_status(h_sent_back(&paris, 0)), 400);
+	const char *r = h_sent_back(&paris, 0);
+	CHECK_EQ_INT(h_status(r), 400);
+	CHECK_STR_CONTAINS(r, "SIP/2.0 400 Bad Request - CSeq method does not match the request method\r\n");
+	// broken where the answer would copy it (From): no answer nobody could parse
+	size_t n = paris.n_sent;
+	h_inject(&paris, FLOW,
+		 "INVITE sips:paris@paris.sealcall.test SIP/2.0\n"
+		 "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=z9hG4bKm1b\n"
+		 "From: lyon <<sips:lyon@lyon.sealcall.test>>;tag=1\n"
+		 "To: <sips:paris@paris.sealcall.test>\nCall-ID: m1b\nCSeq: 1 INVITE\n"
+		 "Content-Length: 0\n\n");
+	CHECK_EQ_INT(paris.n_sent, n);
+	CHECK_EQ_INT(h_state(&paris), SC_SIP_UA_IDLE);
 	h_inject(&paris, FLOW,
 		 "OPTIONS sips:paris@paris.sealcall.test SIP/2.0\n"
 		 "Via: SIP/2.0/TLS 10.77.0.2:5061;branch=old-style-1\n"
@@ -214,7 +226,7 @@ static void test_malformed(void)
 		 "To: <sips:paris@paris.sealcall.test>\nCall-ID: m3\nCSeq: 1 OPTIONS\n"
 		 "Content-Length: 0\n\n");
 	CHECK_EQ_INT(h_status(h_sent_back(&paris, 0)), 505);
-	size_t n = paris.n_sent;
+	n = paris.n_sent;
 	h_inject(&paris, 77, "OPTIONS sips:paris SIP/2.0\n\n"); // an unknown connection: dropped
 	CHECK_EQ_INT(paris.n_sent, n);
 	h_node_free(&paris);
