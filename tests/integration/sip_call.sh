@@ -18,7 +18,10 @@ sc_cli() {
 }
 
 netsim_init isip
-sc_two_sites
+# an appliance without a headset refuses incoming calls (480): each site gets a virtual one
+sc_two_sites audio_device=vheadset codecs="pcmu, pcma"
+netsim_headset paris || sc_fail "headset for paris"
+netsim_headset lyon || sc_fail "headset for lyon"
 netsim_start_daemon paris || sc_fail "start paris"
 netsim_start_daemon lyon || sc_fail "start lyon"
 netsim_wait_status paris 'state: ready' 30 || sc_fail "paris did not reach ready"

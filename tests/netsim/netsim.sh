@@ -324,10 +324,30 @@ netsim_start_daemon() {
 	local bin=${SC_BUILD_DIR:?SC_BUILD_DIR unset}/src/core/sealcalld dir="$NETSIM_DIR/$site"
 	[[ -x $bin ]] || { netsim_log "$bin not built"; return 1; }
 	[[ -f $dir/sealcall.yaml ]] || { netsim_log "no policy for $site: call netsim_policy"; return 1; }
-	netsim_spawn "$site" "$dir/sealcalld.log" "$bin" --config "$dir/sealcall.yaml" \
+	local -a env_cmd=()
+	# netsim_headset (or a test) leaves the daemon's environment here, one VAR=VALUE a line
+	if [[ -f $dir/daemon.env ]]; then
+		mapfile -t env_cmd <"$dir/daemon.env"
+		env_cmd=(env "${env_cmd[@]}")
+	fi
+	netsim_spawn "$site" "$dir/sealcalld.log" "${env_cmd[@]}" "$bin" --config "$dir/sealcall.yaml" \
 		--runtime-dir "$dir/run" --log-level debug "$@" || return 1
 	NETSIM_DAEMON_PID[$site]=$NETSIM_LAST_PID
 	netsim_log "sealcalld for $site: PID $NETSIM_LAST_PID, log $dir/sealcalld.log"
+}
+
+# Gives SITE a virtual headset (tests/virtual-headset) named "vheadset": CAPTURE (a 48 kHz
+# mono 16-bit WAV; default: silence) plays into its microphone, the earpiece is recorded to
+# $NETSIM_DIR/SITE/heard.wav. Call before netsim_start_daemon, with a policy made with
+# audio_device=vheadset (netsim_policy SITE audio_device=vheadset).
+netsim_headset() {
+	local site=${1:?usage: netsim_headset SITE [CAPTURE_WAV]} capture=${2:-}
+	local dir="$NETSIM_DIR/$site" lib=${SC_BUILD_DIR:?SC_BUILD_DIR unset}/virtual-headset/libasound_module_pcm_schead.so
+	local -a args=(--name vheadset --playback "$dir/heard.wav" --lib "$lib")
+	[[ -f $lib ]] || { netsim_log "$lib not built"; return 1; }
+	[[ -n $capture ]] && args+=(--capture "$capture")
+	"$(dirname "${BASH_SOURCE[0]}")/../virtual-headset/make-asoundrc" "${args[@]}" >"$dir/asoundrc" || return 1
+	echo "ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$dir/asoundrc" >"$dir/daemon.env"
 }
 
 netsim_stop_daemon() {
