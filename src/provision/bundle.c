@@ -84,7 +84,7 @@ static int remove_file(struct pv_run *run, const char *dir, const char *name)
 	if (errno == EISDIR && (rmdir(path) == 0 || errno == ENOTEMPTY || errno == EEXIST))
 		return 0;
 	int rc = -errno;
-	sc_err("cannot remove %s: %s", path, strerror(errno));
+	sc_err("cannot remove %s: %s; remove it yourself and run again", path, strerror(errno));
 	return rc;
 }
 
@@ -218,7 +218,7 @@ static int remove_bundle(struct pv_run *run, const char *dir, const char *const 
 	}
 	if (rmdir(dir) != 0) {
 		if (errno != ENOTEMPTY && errno != EEXIST) {
-			sc_err("cannot remove %s: %s", dir, strerror(errno));
+			sc_err("cannot remove %s: %s; remove it yourself and run again", dir, strerror(errno));
 			return -errno;
 		}
 		sc_warn("kept %s: it holds files 'sealcall provision' did not write; remove it yourself", dir);
@@ -245,7 +245,7 @@ int pv_remove_stale_bundles(struct pv_run *run, FILE *out)
 	DIR *d = opendir(sites_dir);
 	if (!d) {
 		rc = -errno;
-		sc_err("cannot list %s: %s", sites_dir, strerror(errno));
+		sc_err("cannot list %s: %s; check its permissions", sites_dir, strerror(errno));
 		return rc;
 	}
 	struct dirent *de;

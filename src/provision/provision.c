@@ -28,7 +28,8 @@ static int open_outdir(const char *outdir, int *lock_fd)
 	char lock[PATH_MAX];
 	int rc = pv_make_dir(outdir);
 	if (rc != 0) {
-		sc_err("cannot create the output folder %s: %s", outdir, strerror(-rc));
+		sc_err("cannot create the output folder %s: %s; check the path and that you may write its parent folder",
+		       outdir, strerror(-rc));
 		return rc;
 	}
 	struct stat st;
@@ -40,7 +41,7 @@ static int open_outdir(const char *outdir, int *lock_fd)
 	*lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (*lock_fd < 0) {
 		rc = -errno;
-		sc_err("cannot open %s: %s", lock, strerror(errno));
+		sc_err("cannot open %s: %s; check that you may write %s", lock, strerror(errno), outdir);
 		return rc;
 	}
 	if (flock(*lock_fd, LOCK_EX | LOCK_NB) != 0) {
@@ -87,7 +88,8 @@ static int provision(struct pv_run *run, struct pv_plan *plan, struct sc_prefix 
 	if ((rc = pv_join(path, sizeof(path), run->outdir, "addresses")) != 0)
 		goto out;
 	if ((rc = pv_assignments_load(path, &previous)) != 0) {
-		sc_err("cannot read %s: %s", path, strerror(-rc));
+		sc_err("cannot read %s: %s; fix its permissions (removing it gives every site a new address)",
+		       path, strerror(-rc));
 		goto out;
 	}
 	if ((rc = pv_allocate(s, &previous, addresses, &plan->hub.address)) != 0) {

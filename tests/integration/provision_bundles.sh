@@ -10,8 +10,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 source "$here/../netsim/netsim.sh"
 sc_require_root_and_tools
-provision=${SC_BUILD_DIR}/sealcall-provision
-[[ -x $provision ]] || sc_fail "sealcall-provision not built in $SC_BUILD_DIR"
+provision=
+for candidate in "${SC_BUILD_DIR:?SC_BUILD_DIR unset: run through ctest}/src/provision/sealcall-provision" \
+	"$SC_BUILD_DIR/sealcall-provision"; do
+	[[ -x $candidate ]] && provision=$candidate && break
+done
+[[ -n $provision ]] || sc_fail "sealcall-provision not built in $SC_BUILD_DIR"
 
 netsim_init iprov
 work=$NETSIM_DIR/provision

@@ -20,8 +20,12 @@ done
 kamailio_modules=$(dirname "$(find /usr/lib -path '*kamailio/modules/tls.so' -print -quit 2>/dev/null)")
 [[ -f $kamailio_modules/tls.so && -f $kamailio_modules/auth_db.so ]] ||
 	{ echo "SKIP: Kamailio's tls or auth_db module missing (kamailio-tls-modules)" >&2; exit 77; }
-provision=${SC_BUILD_DIR:?SC_BUILD_DIR unset: run through ctest}/sealcall-provision
-[[ -x $provision ]] || sc_fail "sealcall-provision not built in $SC_BUILD_DIR"
+provision=
+for candidate in "${SC_BUILD_DIR:?SC_BUILD_DIR unset: run through ctest}/src/provision/sealcall-provision" \
+	"$SC_BUILD_DIR/sealcall-provision"; do
+	[[ -x $candidate ]] && provision=$candidate && break
+done
+[[ -n $provision ]] || sc_fail "sealcall-provision not built in $SC_BUILD_DIR"
 
 netsim_init ikam
 work=$NETSIM_DIR/provision
