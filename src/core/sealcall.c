@@ -10,6 +10,7 @@
 #include "core/client.h"
 #include "core/control.h"
 #include "media/call_cache_cli.h"
+#include "provision/provision.h"
 #include "sip/parse_tool.h"
 #include "zrtp/engine.h"
 
@@ -42,6 +43,7 @@ static int cmd_mute(struct cli *cli, int argc, char **argv);
 static int cmd_volume(struct cli *cli, int argc, char **argv);
 static int cmd_zrtp_inspect(struct cli *cli, int argc, char **argv);
 static int cmd_zrtp_cache(struct cli *cli, int argc, char **argv);
+static int cmd_provision(struct cli *cli, int argc, char **argv);
 static int cmd_help(struct cli *cli, int argc, char **argv);
 
 static const struct subcommand subcommands[] = {
@@ -57,6 +59,8 @@ static const struct subcommand subcommands[] = {
 	{ "zrtp-inspect", cmd_zrtp_inspect, "zrtp-inspect FILE...", "decode ZRTP packets from files" },
 	{ "zrtp-cache", cmd_zrtp_cache, "zrtp-cache [--file F] list|verify|unverify|forget",
 	  "the ZRTP cache file of a stopped daemon" },
+	{ "provision", cmd_provision, "provision SITES.yaml OUTDIR",
+	  "make every site's bundle (keys, certificates, policy) from a list of sites" },
 	{ "sip-parse", cmd_sip_parse, "sip-parse [--stream]", "check one SIP message read from standard input" },
 	{ "help", cmd_help, "help", "this text" },
 };
@@ -247,6 +251,13 @@ static int cmd_zrtp_cache(struct cli *cli, int argc, char **argv)
 {
 	(void)cli;
 	return sc_call_zrtp_cache_main(argc, argv);
+}
+
+// Offline, on the operator's machine: needs no daemon.
+static int cmd_provision(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	return sc_provision_main(argc, argv);
 }
 
 // Offline: needs no daemon.
