@@ -19,7 +19,11 @@ for tool in sipp socat; do
 done
 
 netsim_init irefuse
-sc_two_sites
+# An appliance without a headset answers every INVITE 480: give both sites one, so that each
+# refusal below is the keying or identity check it tests.
+sc_two_sites audio_device=vheadset codecs="pcmu, pcma"
+netsim_headset paris || sc_fail "headset for paris"
+netsim_headset lyon || sc_fail "headset for lyon"
 log=$NETSIM_DIR/paris/sealcalld.log
 netsim_start_daemon paris || sc_fail "start paris"
 netsim_start_daemon lyon || sc_fail "start lyon"

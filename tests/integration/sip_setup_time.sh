@@ -16,8 +16,11 @@ sc_require_root_and_tools
 netsim_init isetup
 netsim_site paris 1 || sc_fail "site paris"
 netsim_site lyon 2 || sc_fail "site lyon"
-netsim_policy paris >/dev/null || sc_fail "policy for paris"
-netsim_policy lyon auto_answer=true >/dev/null || sc_fail "policy for lyon"
+# The callee needs a headset, or it answers 480.
+netsim_policy paris audio_device=vheadset codecs="pcmu, pcma" >/dev/null || sc_fail "policy for paris"
+netsim_policy lyon audio_device=vheadset codecs="pcmu, pcma" auto_answer=true >/dev/null || sc_fail "policy for lyon"
+netsim_headset paris || sc_fail "headset for paris"
+netsim_headset lyon || sc_fail "headset for lyon"
 netsim_start_daemon paris --log-level info || sc_fail "start paris"
 netsim_start_daemon lyon --log-level info || sc_fail "start lyon"
 netsim_wait_status paris 'state: ready' 30 || sc_fail "paris did not reach ready"
