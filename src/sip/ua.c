@@ -36,13 +36,9 @@ const char *sc_sip_ua_state_name(enum sc_sip_ua_call_state s)
 
 int sc_sip_ua_local_uri(const struct sc_policy *p, const char *cert_name, char *out, size_t len)
 {
-	int n;
-	if (p->sip.has_registrar)
-		n = snprintf(out, len, "sips:%s@%s", p->sip.registrar.username, p->sip.registrar.host);
-	else if (cert_name && *cert_name)
-		n = snprintf(out, len, "sips:%s@%s", p->site_name, cert_name);
-	else
+	if (!cert_name || !*cert_name)
 		return -EINVAL;
+	int n = snprintf(out, len, "sips:%s@%s", p->site_name, cert_name);
 	return n < 0 || (size_t)n >= len ? -ENOBUFS : 0;
 }
 
@@ -82,6 +78,10 @@ int sc_sip_ua_new(const struct sc_sip_ua_config *cfg, struct sc_sip_ua **out)
 	if (!ua->txn)
 		goto fail;
 	ua->reg.configured = cfg->policy->sip.has_registrar;
+	if (ua->reg.configured &&
+	    snprintf(ua->reg_aor, sizeof(ua->reg_aor), "sips:%s@%s", cfg->policy->sip.registrar.username,
+		     cfg->policy->sip.registrar.host) >= (int)sizeof(ua->reg_aor))
+		goto fail;
 	*out = ua;
 	return 0;
 fail:

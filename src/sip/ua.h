@@ -85,7 +85,7 @@ typedef int (*sc_sip_ua_rng_fn)(void *ctx, uint8_t *buf, size_t len);
 
 struct sc_sip_ua_config {
 	const struct sc_policy *policy; // must outlive the UA
-	// Our address of record, the From of our requests: sc_sip_ua_local_uri.
+	// The From of our calls: sc_sip_ua_local_uri.
 	const char *local_uri;
 	const char *user_agent;         // "sealcall/0.1.0"
 	// The registrar's password (copied; wiped when the UA is freed). Unused without one.
@@ -145,9 +145,11 @@ int sc_sip_ua_new(const struct sc_sip_ua_config *cfg, struct sc_sip_ua **out);
 // Wipes the password and frees; releases the media of a live call. Safe with NULL.
 void sc_sip_ua_free(struct sc_sip_ua *ua);
 
-// Our address of record: with a registrar "sips:USERNAME@REGISTRAR-HOST", else
-// "sips:SITE@CERT_NAME" (CERT_NAME: the DNS name of our own TLS certificate, which the far
-// end's directory has in our URI). -ENOBUFS when it does not fit.
+// The From of our calls, "sips:SITE@CERT_NAME" (CERT_NAME: the DNS name of our own TLS
+// certificate), which is our URI in the other sites' directories, with or without a hub: a
+// call relayed by the hub is still checked against the directory. (REGISTER names
+// "sips:USERNAME@REGISTRAR-HOST", the name at the registrar.) -EINVAL without CERT_NAME,
+// -ENOBUFS when it does not fit.
 int sc_sip_ua_local_uri(const struct sc_policy *p, const char *cert_name, char *out, size_t len);
 
 int sc_sip_ua_start(struct sc_sip_ua *ua, uint64_t now);

@@ -107,7 +107,8 @@ struct ua_reg {
 
 struct sc_sip_ua {
 	const struct sc_policy *policy;
-	char local_uri[SC_URI_MAX];
+	char local_uri[SC_URI_MAX];  // From of calls: what the other sites' directories hold
+	char reg_aor[SC_URI_MAX];    // From and To of REGISTER: the name at the registrar
 	char contact_user[SC_NAME_MAX * 2 + 1];
 	char user_agent[64];
 	uint8_t *password;

@@ -59,8 +59,8 @@ static int send_register(struct sc_sip_ua *ua, uint32_t expires)
 	sc_sip_write_request_line(&w, "REGISTER", rg->uri);
 	sc_sip_write_header(&w, "Via", "SIP/2.0/TLS %s;branch=%s", f->hostport, branch);
 	sc_sip_write_header(&w, "Max-Forwards", "70");
-	sc_sip_write_header(&w, "From", "<%s>;tag=%s", ua->local_uri, g->tag);
-	sc_sip_write_header(&w, "To", "<%s>", ua->local_uri);
+	sc_sip_write_header(&w, "From", "<%s>;tag=%s", ua->reg_aor, g->tag);
+	sc_sip_write_header(&w, "To", "<%s>", ua->reg_aor);
 	sc_sip_write_header(&w, "Call-ID", "%s", g->call_id);
 	sc_sip_write_header(&w, "CSeq", "%u REGISTER", ++g->cseq);
 	sc_sip_write_header(&w, "Contact", "<sips:%s@%s>", ua->contact_user, f->hostport);
@@ -183,7 +183,7 @@ static void registered(struct sc_sip_ua *ua, const struct sc_sip_msg *m)
 	}
 	if (!g->registered || granted != g->granted)
 		sc_notice("sip: registered at %s as %s for %u s", ua->policy->sip.registrar.uri,
-			  ua->local_uri, granted);
+			  ua->reg_aor, granted);
 	g->registered = true;
 	g->granted = granted;
 	g->rejected_in_row = 0;
