@@ -77,9 +77,6 @@ check_site() {
 	pcap_u=$NETSIM_DIR/$target-underlay.pcap
 	netsim_capture_start "$(netsim_iface "$target")" "$(netsim_ns "$target")" "$pcap_t" || sc_fail "capture"
 	netsim_capture_start "$(netsim_underlay_dev)" "$(netsim_ns "$target")" "$pcap_u" || sc_fail "capture"
-	# tshark says "Capturing on" a moment before a loaded machine has it reading the tun
-	# device: the first INVITEs were missed there now and then.
-	sleep 1
 	for t in "$tun" "$und"; do
 		targets+=("$t:5060:udp" "$t:5061:udp" "$t:5060:tcp" "$t:5061:tcp")
 	done

@@ -405,6 +405,9 @@ netsim_capture_start() {
 		fi
 		sleep 0.1
 	done
+	# tshark says so a moment before a loaded machine has it reading the device: packets
+	# sent at once were missed now and then (seen on a tun interface).
+	sleep 1
 }
 
 netsim_capture_stop() {
