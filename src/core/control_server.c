@@ -354,7 +354,10 @@ int sc_control_server_open(struct sc_loop *loop, const struct sc_control_server_
 		goto fail;
 	}
 	bound = true;
-	if (opts->have_group && chown(opts->path, (uid_t)-1, opts->group) < 0) {
+	// Under the systemd unit the socket is born with the service's group already, and the
+	// unit's system-call filter refuses chown(): only change what needs changing.
+	if (opts->have_group && stat(opts->path, &st) == 0 && st.st_gid != opts->group &&
+	    chown(opts->path, (uid_t)-1, opts->group) < 0) {
 		r = -errno;
 		sc_err("cannot give %s to the sealcall group: %s", opts->path, strerror(errno));
 		goto fail;
