@@ -196,8 +196,10 @@ static void write_routes(const struct pv_plan *plan, struct pv_text *t)
 		       "\texit;\n"
 		       "}\n"
 		       "\n"
+		       // A 100 Trying has no Contact: set_contact_alias() would fail the script
+		       // and Kamailio would close the callee's connection, killing the call.
 		       "onreply_route {\n"
-		       "\tif (status =~ \"^(1[0-9][0-9]|2[0-9][0-9])$\")\n"
+		       "\tif (status =~ \"^(1[0-9][0-9]|2[0-9][0-9])$\" && is_present_hf(\"Contact\"))\n"
 		       "\t\tset_contact_alias();\n"
 		       "}\n",
 		       realm, realm);

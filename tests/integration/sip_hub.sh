@@ -63,6 +63,21 @@ cp -a "$work/out/hub" "$hubdir/kamailio"
 mkdir -p "$hubdir/kamailio/run"
 sed -i "s|!SEALCALL_DIR!/etc/kamailio/sealcall!g|!SEALCALL_DIR!$hubdir/kamailio!g|" "$hubdir/kamailio/kamailio.cfg"
 sed -i "s|^debug=2$|debug=${SC_HUB_DEBUG:-2}|" "$hubdir/kamailio/kamailio.cfg"
+# The provisioned hub only aliases replies that carry a Contact (a 100 Trying has none and
+# would make Kamailio drop the callee's connection).
+grep -q 'is_present_hf("Contact")' "$hubdir/kamailio/kamailio.cfg" ||
+	sc_fail "the hub's onreply_route would alias a 100 Trying and drop the callee"
+netsim_spawn hub "$hubdir/wireguard-go.log" env WG_PROCESS_FOREGROUND=1 wireguard-go -f "$hub_if" ||
+	sc_fail "wireguard-go for the hub"
+netsim_wait_for 10 netsim_exec hub ip link show "$hub_if" || sc_fail "the hub's interface did not appear"
+netsim_exec hub wg setconf "$hub_if" "$hubdir/wg.conf" || sc_fail "wg setconf at the hub"
+netsim_exec hub ip addr add 10.77.0.254/24 dev "$hub_if"
+netsim_exec hub ip link set "$hub_if" up
+netsim_exec hub sysctl -qw net.ipv4.ip_forward=1
+cp -a "$work/out/hub" "$hubdir/kamailio"
+mkdir -p "$hubdir/kamailio/run"
+sed -i "s|!SEALCALL_DIR!/etc/kamailio/sealcall!g|!SEALCALL_DIR!$hubdir/kamailio!g|" "$hubdir/kamailio/kamailio.cfg"
+sed -i "s|^debug=2$|debug=${SC_HUB_DEBUG:-2}|" "$hubdir/kamailio/kamailio.cfg"
 # WORKAROUND until src/provision/hub_kamailio.c has it: the hub's onreply_route calls
 # set_contact_alias() on every 1xx/2xx, and on a 100 Trying (no Contact, as RFC 3261 has
 # it) that fails the script, and Kamailio closes the callee's connection: the call dies
