@@ -554,6 +554,7 @@ void sc_jb_get(struct sc_jb *jb, int64_t now_us, struct sc_jb_frame *out)
 		return;
 	}
 	jb->play_frame++;
+	out->missing = true;
 	if (jb->n_buffered == 0) {
 		// Nothing is coming: after a while stop, and start over on the next packet, so a
 		// sender that went quiet (hold, silence) is not concealed for ever.
@@ -562,11 +563,29 @@ void sc_jb_get(struct sc_jb *jb, int64_t now_us, struct sc_jb_frame *out)
 		if (stalled_us > 2 * (int64_t)jb->cfg.max_delay_ms * 1000) {
 			jb->playing = false;
 			jb->has_play_pos = false;
+			out->missing = false;
 			return;
 		}
 	}
 	out->kind = SC_JB_CONCEAL;
 	jb->st.concealed++;
+}
+
+bool sc_jb_peek(const struct sc_jb *jb, struct sc_jb_frame *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = SC_JB_SILENCE;
+	if (!jb->have_stream || !jb->has_play_pos)
+		return false;
+	const struct slot *s = &jb->slots[(uint64_t)jb->play_frame & (jb->nslots - 1)];
+	if (!s->used || s->frame != jb->play_frame)
+		return false;
+	out->kind = SC_JB_FRAME;
+	out->payload = jb->payloads + (size_t)(s - jb->slots) * jb->cfg.max_payload;
+	out->len = s->len;
+	out->rtp_ts = s->rtp_ts;
+	out->seq = s->seq;
+	return true;
 }
 
 void sc_jb_get_stats(const struct sc_jb *jb, struct sc_jb_stats *out)

@@ -49,6 +49,10 @@ struct sc_jb_frame {
 	size_t len;
 	uint32_t rtp_ts;        // SC_JB_FRAME only
 	uint16_t seq;           // SC_JB_FRAME only
+	// SC_JB_CONCEAL only: true when this frame's packet never came (the play position
+	// moved past it), false when the buffer inserts a frame to grow its delay. Only a
+	// missing frame may be rebuilt from the next packet (Opus in-band FEC, sc_jb_peek).
+	bool missing;
 };
 
 // Counters since creation, for RTCP (RFC 3550 receiver reports, RFC 3611 XR) and status.
@@ -82,6 +86,12 @@ int sc_jb_put(struct sc_jb *jb, uint16_t seq, uint32_t rtp_ts, int64_t arrival_u
 
 // The frame to play at NOW_US; call once per frame period.
 void sc_jb_get(struct sc_jb *jb, int64_t now_us, struct sc_jb_frame *out);
+
+// The packet the next sc_jb_get will play, if it has arrived: true with OUT filled as an
+// SC_JB_FRAME (payload valid until the next put or get), false otherwise. Changes nothing.
+// After a get that returned a missing frame, this is the packet that followed the lost one:
+// Opus rebuilds the lost frame from that packet's in-band FEC data.
+bool sc_jb_peek(const struct sc_jb *jb, struct sc_jb_frame *out);
 
 void sc_jb_get_stats(const struct sc_jb *jb, struct sc_jb_stats *out);
 

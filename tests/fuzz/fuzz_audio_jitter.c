@@ -62,6 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (f.len > cfg.max_payload || (f.len && f.payload[0] != 0xA5))
 					abort();
 			}
+			// What peek shows is what the next get may play: a stored payload.
+			struct sc_jb_frame next;
+			if (sc_jb_peek(jb, &next) &&
+			    (next.kind != SC_JB_FRAME || next.len > cfg.max_payload ||
+			     (next.len && next.payload[0] != 0xA5)))
+				abort();
 		} else {
 			break;
 		}
