@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Opus (RFC 6716) for wideband calls, through libopus: 48 kHz mono, 20 ms frames.
+// Opus (RFC 6716) for wideband calls, through libopus: 48 kHz mono, 10 or 20 ms frames (the
+// call's ptime).
 //
 // Why these settings:
 //  - 48 kHz: the RTP clock of opus is always 48000 (RFC 7587, "opus/48000/2" in SDP, as
@@ -10,16 +11,19 @@
 //    closes that channel.
 //  - In-band FEC: each packet can carry a coarse copy of the previous frame. It costs bitrate,
 //    so it is off until the peer reports loss (RTCP); sc_opus_set_expected_loss turns it on.
-//    A lost frame is then rebuilt from the next packet when that has arrived, else concealed.
+//    A lost frame is then rebuilt from the next packet when that has arrived and carries FEC
+//    data, else concealed.
 #ifndef SC_AUDIO_OPUS_CODEC_H
 #define SC_AUDIO_OPUS_CODEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define SC_OPUS_RATE 48000
-#define SC_OPUS_FRAME_MS 20
+#define SC_OPUS_FRAME_MS 20 // the usual ptime; 10 works too
 #define SC_OPUS_FRAME_SAMPLES (SC_OPUS_RATE * SC_OPUS_FRAME_MS / 1000)
+#define SC_OPUS_MAX_FRAME_SAMPLES SC_OPUS_FRAME_SAMPLES
 #define SC_OPUS_MAX_PACKET 1275 // the most one Opus frame can take (RFC 6716 §3.4)
 #define SC_OPUS_DEFAULT_BITRATE 24000
 // 0..10; 10 costs a few percent of a Raspberry Pi core for one mono call.
@@ -28,12 +32,17 @@
 struct sc_opus_encoder;
 struct sc_opus_decoder;
 
-// BITRATE in bit/s (6000..128000), COMPLEXITY 0..10. -EINVAL outside those, -ENOMEM, -EIO when
-// libopus refuses.
-int sc_opus_encoder_new(uint32_t bitrate, int complexity, struct sc_opus_encoder **out);
+// Samples in one frame of FRAME_MS (10 or 20) at 48 kHz; 0 for any other duration.
+size_t sc_opus_frame_samples(uint32_t frame_ms);
+
+// BITRATE in bit/s (6000..128000), COMPLEXITY 0..10, FRAME_MS 10 or 20. -EINVAL outside
+// those, -ENOMEM, -EIO when libopus refuses.
+int sc_opus_encoder_new(uint32_t bitrate, int complexity, uint32_t frame_ms,
+			struct sc_opus_encoder **out);
 void sc_opus_encoder_free(struct sc_opus_encoder *enc);
-// Encodes one frame of SC_OPUS_FRAME_SAMPLES samples into OUT. Returns the packet's length
-// (bitrate / 400 bytes, always the same) or -ENOBUFS when CAP is below that, -EIO.
+// Encodes one frame (sc_opus_frame_samples of the encoder's FRAME_MS) into OUT. Returns the
+// packet's length (bitrate / 8 * frame_ms / 1000 bytes, always the same) or -ENOBUFS when CAP
+// is below that, -EIO.
 int sc_opus_encode(struct sc_opus_encoder *enc, const int16_t *pcm, uint8_t *out, size_t cap);
 // The loss the peer reports, in percent (0..100): 0 turns in-band FEC off, more turns it on and
 // tells the encoder how much redundancy to spend. -EINVAL above 100.
@@ -46,15 +55,26 @@ struct sc_opus_stats {
 	uint64_t bad_packets; // refused by the decoder (replaced by concealment)
 };
 
-int sc_opus_decoder_new(struct sc_opus_decoder **out);
+// FRAME_MS 10 or 20: packets of any other duration are refused. -EINVAL, -ENOMEM, -EIO.
+int sc_opus_decoder_new(uint32_t frame_ms, struct sc_opus_decoder **out);
 void sc_opus_decoder_free(struct sc_opus_decoder *dec);
-// Decodes one packet into PCM (SC_OPUS_FRAME_SAMPLES samples; a packet of another duration is
-// refused). A packet libopus cannot decode is concealed and counted, and -EINVAL returned.
+// Decodes one packet into PCM (one frame of the decoder's FRAME_MS; a packet of another
+// duration is refused). A packet libopus cannot decode is concealed and counted, and -EINVAL
+// returned.
 int sc_opus_decode(struct sc_opus_decoder *dec, const uint8_t *pkt, size_t len, int16_t *pcm);
 // The packet for this frame was lost. NEXT is the packet after it if the jitter buffer already
-// holds it (else NULL): its FEC data rebuilds the lost frame; without it (or when it carries
-// none) the frame is concealed. NEXT is decoded again, normally, when its own turn comes.
+// holds it (else NULL): its FEC data rebuilds the lost frame (counted in from_next); without
+// it, or when it carries none (sc_opus_packet_has_fec), the frame is concealed (counted in
+// concealed). NEXT is decoded again, normally, when its own turn comes.
 int sc_opus_decode_lost(struct sc_opus_decoder *dec, const uint8_t *next, size_t next_len, int16_t *pcm);
 const struct sc_opus_stats *sc_opus_decoder_stats(const struct sc_opus_decoder *dec);
+
+// Samples (at 48 kHz) in the Opus packet PKT, or -EINVAL when it is not a valid one.
+int sc_opus_packet_samples(const uint8_t *pkt, size_t len);
+// True when PKT carries in-band FEC data for the frame before it: its first frame has a SILK
+// layer whose LBRR flag is set (RFC 6716 §4.2.3; the header flags are coded with
+// probability 1/2, so they are the leading bits of the frame's first byte). Only 10 and
+// 20 ms packets (one SILK frame per channel) are read; longer ones report false.
+bool sc_opus_packet_has_fec(const uint8_t *pkt, size_t len);
 
 #endif

@@ -65,8 +65,8 @@ static void test_sine(void)
 		in[i] = (int16_t)lrint(10000 * sin(2 * M_PI * 1000 * (double)i / SC_OPUS_RATE));
 	struct sc_opus_encoder *enc;
 	struct sc_opus_decoder *dec;
-	CHECK_EQ_INT(sc_opus_encoder_new(32000, SC_OPUS_DEFAULT_COMPLEXITY, &enc), 0);
-	CHECK_EQ_INT(sc_opus_decoder_new(&dec), 0);
+	CHECK_EQ_INT(sc_opus_encoder_new(32000, SC_OPUS_DEFAULT_COMPLEXITY, 20, &enc), 0);
+	CHECK_EQ_INT(sc_opus_decoder_new(20, &dec), 0);
 	size_t frames = encode_all(enc, in, n, pkts, lens);
 	// Constant bitrate: every packet the same size (32 kbit/s x 20 ms = 80 bytes), so SRTP
 	// packet sizes say nothing about what is said.
@@ -129,7 +129,7 @@ static struct loss_result decode_lossy(uint8_t (*pkts)[SC_OPUS_MAX_PACKET], cons
 				       int use_next, struct sc_opus_stats *stats)
 {
 	struct sc_opus_decoder *dec;
-	CHECK_EQ_INT(sc_opus_decoder_new(&dec), 0);
+	CHECK_EQ_INT(sc_opus_decoder_new(20, &dec), 0);
 	int16_t *out = calloc(frames * FRAME, sizeof(*out));
 	double s_lost = 0, e_lost = 0;
 	for (size_t f = 0; f < frames; f++) {
@@ -155,7 +155,7 @@ static struct loss_result decode_lossy(uint8_t (*pkts)[SC_OPUS_MAX_PACKET], cons
 }
 
 static void run_fec_case(unsigned expected_loss, struct loss_result *fec, struct loss_result *plc,
-			 struct sc_opus_stats *fec_stats)
+			 struct sc_opus_stats *fec_stats, size_t *with_fec, size_t *packets)
 {
 	size_t n;
 	int16_t *in = speech(&n);
@@ -166,18 +166,28 @@ static void run_fec_case(unsigned expected_loss, struct loss_result *fec, struct
 	struct sc_opus_encoder *enc;
 	struct sc_opus_decoder *dec;
 	struct sc_opus_stats plc_stats;
-	CHECK_EQ_INT(sc_opus_encoder_new(SC_OPUS_DEFAULT_BITRATE, SC_OPUS_DEFAULT_COMPLEXITY, &enc), 0);
+	CHECK_EQ_INT(sc_opus_encoder_new(SC_OPUS_DEFAULT_BITRATE, SC_OPUS_DEFAULT_COMPLEXITY, 20, &enc), 0);
 	CHECK_EQ_INT(sc_opus_set_expected_loss(enc, expected_loss), 0);
 	encode_all(enc, in, n, pkts, lens);
-	CHECK_EQ_INT(sc_opus_decoder_new(&dec), 0);
+	CHECK_EQ_INT(sc_opus_decoder_new(20, &dec), 0);
 	for (size_t f = 0; f < frames; f++)
 		sc_opus_decode(dec, pkts[f], (size_t)lens[f], clean + f * FRAME);
 	sc_opus_decoder_free(dec);
+	*with_fec = 0;
+	*packets = frames;
+	for (size_t f = 0; f < frames; f++) {
+		CHECK_EQ_INT(sc_opus_packet_samples(pkts[f], (size_t)lens[f]), FRAME);
+		*with_fec += sc_opus_packet_has_fec(pkts[f], (size_t)lens[f]);
+	}
 	*fec = decode_lossy(pkts, lens, frames, clean, 5, 1, fec_stats);
 	*plc = decode_lossy(pkts, lens, frames, clean, 5, 0, &plc_stats);
-	CHECK(fec_stats->from_next > 50);
-	CHECK_EQ_INT(fec_stats->concealed, 0);
-	CHECK_EQ_INT(plc_stats.concealed, fec_stats->from_next);
+	// Every lost frame is either rebuilt from the next packet or concealed, never both.
+	CHECK_EQ_INT(plc_stats.from_next, 0);
+	CHECK_EQ_INT(fec_stats->from_next + fec_stats->concealed, plc_stats.concealed);
+	if (expected_loss)
+		CHECK(fec_stats->from_next > 50);
+	else
+		CHECK_EQ_INT(fec_stats->from_next, 0);
 	sc_opus_encoder_free(enc);
 	free(in);
 	free(pkts);
@@ -189,18 +199,24 @@ static void test_fec_beats_concealment(void)
 {
 	struct loss_result fec, plc, nofec, nofec_plc;
 	struct sc_opus_stats st;
-	run_fec_case(20, &fec, &plc, &st);
+	size_t with_fec, packets;
+	run_fec_case(20, &fec, &plc, &st, &with_fec, &packets);
 	printf("opus: 20 %% loss, FEC on:  lost frames %.1f dB SNR rebuilt from the next packet, "
-	       "%.1f dB concealed; whole signal %.1f / %.1f dB\n",
-	       fec.snr_lost, plc.snr_lost, fec.snr_all, plc.snr_all);
+	       "%.1f dB concealed; whole signal %.1f / %.1f dB; %zu of %zu packets carry FEC, "
+	       "%llu lost frames rebuilt, %llu concealed\n",
+	       fec.snr_lost, plc.snr_lost, fec.snr_all, plc.snr_all, with_fec, packets,
+	       (unsigned long long)st.from_next, (unsigned long long)st.concealed);
+	// The LBRR flag is read right: most packets of speech carry FEC data once it is on.
+	CHECK(with_fec * 2 > packets);
 	// Measured here: 5.4 against 1.4 dB on the lost frames, 8.6 against 4.7 dB overall.
 	CHECK(fec.snr_lost > plc.snr_lost + 3);
 	CHECK(fec.snr_all > plc.snr_all + 2.5);
 	// With FEC off (no loss reported) the next packet carries nothing for the lost frame: the
 	// result is concealment, no better.
-	run_fec_case(0, &nofec, &nofec_plc, &st);
-	printf("opus: FEC off: lost frames %.1f dB with the next packet, %.1f dB concealed\n",
-	       nofec.snr_lost, nofec_plc.snr_lost);
+	run_fec_case(0, &nofec, &nofec_plc, &st, &with_fec, &packets);
+	printf("opus: FEC off: lost frames %.1f dB with the next packet, %.1f dB concealed; "
+	       "%zu packets carry FEC\n", nofec.snr_lost, nofec_plc.snr_lost, with_fec);
+	CHECK_EQ_INT(with_fec, 0);
 	CHECK(nofec.snr_lost < nofec_plc.snr_lost + 1);
 	CHECK(fec.snr_lost > nofec.snr_lost + 2.5);
 }
@@ -209,16 +225,16 @@ static void test_bad_input(void)
 {
 	struct sc_opus_encoder *enc;
 	struct sc_opus_decoder *dec;
-	CHECK_EQ_INT(sc_opus_encoder_new(5000, 5, &enc), -EINVAL);
-	CHECK_EQ_INT(sc_opus_encoder_new(24000, 11, &enc), -EINVAL);
+	CHECK_EQ_INT(sc_opus_encoder_new(5000, 5, 20, &enc), -EINVAL);
+	CHECK_EQ_INT(sc_opus_encoder_new(24000, 11, 20, &enc), -EINVAL);
 	CHECK(enc == NULL);
-	CHECK_EQ_INT(sc_opus_encoder_new(24000, 5, &enc), 0);
+	CHECK_EQ_INT(sc_opus_encoder_new(24000, 5, 20, &enc), 0);
 	CHECK_EQ_INT(sc_opus_set_expected_loss(enc, 101), -EINVAL);
 	int16_t pcm[FRAME] = {0};
 	uint8_t pkt[SC_OPUS_MAX_PACKET];
 	CHECK_EQ_INT(sc_opus_encode(enc, pcm, pkt, 59), -ENOBUFS); // 24 kbit/s: 60 bytes a packet
 	CHECK_EQ_INT(sc_opus_encode(enc, pcm, pkt, 60), 60);
-	CHECK_EQ_INT(sc_opus_decoder_new(&dec), 0);
+	CHECK_EQ_INT(sc_opus_decoder_new(20, &dec), 0);
 	// Not Opus, the wrong duration (a 40 ms SILK frame), empty: refused, and a frame of
 	// concealment comes out all the same.
 	static const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff, 0xff};
@@ -237,9 +253,53 @@ static void test_bad_input(void)
 	sc_opus_decoder_free(dec);
 }
 
+// 10 ms frames (a policy with ptime 10): half the samples, half the bytes, and a decoder
+// for one duration refuses packets of the other.
+static void test_ten_ms_frames(void)
+{
+	CHECK_EQ_INT(sc_opus_frame_samples(10), 480);
+	CHECK_EQ_INT(sc_opus_frame_samples(20), 960);
+	CHECK_EQ_INT(sc_opus_frame_samples(15), 0);
+	struct sc_opus_encoder *enc, *enc20;
+	struct sc_opus_decoder *dec, *dec20;
+	CHECK_EQ_INT(sc_opus_encoder_new(24000, 5, 15, &enc), -EINVAL);
+	CHECK_EQ_INT(sc_opus_decoder_new(40, &dec), -EINVAL);
+	CHECK_EQ_INT(sc_opus_encoder_new(24000, 5, 10, &enc), 0);
+	CHECK_EQ_INT(sc_opus_encoder_new(24000, 5, 20, &enc20), 0);
+	CHECK_EQ_INT(sc_opus_decoder_new(10, &dec), 0);
+	CHECK_EQ_INT(sc_opus_decoder_new(20, &dec20), 0);
+	int16_t in[480], out[960];
+	uint8_t pkt[SC_OPUS_MAX_PACKET];
+	size_t crossings = 0;
+	int16_t prev = 0;
+	for (int f = 0; f < 100; f++) { // 1 s of a 1 kHz sine
+		for (size_t i = 0; i < 480; i++)
+			in[i] = (int16_t)lrint(10000 * sin(2 * M_PI * 1000 * (double)(f * 480 + i) / 48000));
+		int n = sc_opus_encode(enc, in, pkt, sizeof(pkt));
+		CHECK_EQ_INT(n, 30); // 24 kbit/s x 10 ms
+		CHECK_EQ_INT(sc_opus_decode(dec, pkt, (size_t)n, out), 0);
+		for (size_t i = 0; f >= 50 && i < 480; i++) { // the second half second
+			crossings += (prev < 0) != (out[i] < 0);
+			prev = out[i];
+		}
+		if (f < 50)
+			prev = out[479];
+	}
+	CHECK(crossings >= 995 && crossings <= 1005);
+	CHECK_EQ_INT(sc_opus_decode(dec20, pkt, 30, out), -EINVAL); // 10 ms packet, 20 ms decoder
+	int n = sc_opus_encode(enc20, out, pkt, sizeof(pkt));
+	CHECK_EQ_INT(n, 60);
+	CHECK_EQ_INT(sc_opus_decode(dec, pkt, (size_t)n, out), -EINVAL);
+	sc_opus_encoder_free(enc);
+	sc_opus_encoder_free(enc20);
+	sc_opus_decoder_free(dec);
+	sc_opus_decoder_free(dec20);
+}
+
 int main(void)
 {
 	test_sine();
+	test_ten_ms_frames();
 	test_fec_beats_concealment();
 	test_bad_input();
 	return check_done();
