@@ -22,6 +22,10 @@
 #define SC_SDP_PT_PCMA 8
 #define SC_SDP_PT_OPUS 96
 #define SC_SDP_PT_TELEPHONE_EVENT 101
+// What we ask for in our Opus a=fmtp (RFC 7587 §6.1): at most 24 kbit/s on average (wideband
+// speech; what the media layer sends), and in-band FEC, which our decoder uses for losses.
+#define SC_SDP_OPUS_MAX_AVERAGE_BITRATE 24000
+#define SC_SDP_OPUS_FMTP "maxaveragebitrate=24000; useinbandfec=1"
 
 enum sc_sdp_direction { SC_SDP_SENDRECV, SC_SDP_SENDONLY, SC_SDP_RECVONLY, SC_SDP_INACTIVE };
 
@@ -96,6 +100,11 @@ enum sc_sdp_codec { SC_SDP_CODEC_UNKNOWN, SC_SDP_CODEC_PCMU, SC_SDP_CODEC_PCMA, 
 		    SC_SDP_CODEC_TELEPHONE_EVENT };
 enum sc_sdp_codec sc_sdp_format_codec(const struct sc_sdp_format *f);
 
+// The value of parameter NAME (case-insensitive) in an a=fmtp parameter list such as
+// "maxaveragebitrate=20000; useinbandfec=1": 0 with *VALUE, -ENOENT when it is absent,
+// -EINVAL when its value is not a decimal number of at most 32 bits.
+int sc_sdp_fmtp_u32(const char *fmtp, const char *name, uint32_t *value);
+
 // What this side puts in its offers and answers.
 struct sc_sdp_local {
 	uint64_t session_id, session_version;
@@ -129,8 +138,10 @@ struct sc_sdp_result {
 };
 
 // RFC 3264 §6: an answer with one m= line per offered one. The audio stream takes the
-// codecs both sides support, in the offerer's order, with the offerer's payload numbers;
-// the direction is reversed and limited by LOCAL's; streams we cannot take get port 0.
+// codecs both sides support, in the offerer's order (so Opus is chosen when the offerer lists
+// it first and we have it), with the offerer's payload numbers; the answer's a=fmtp for Opus
+// is ours (what we want to receive), result->codec keeps the offerer's. The direction is
+// reversed and limited by LOCAL's; streams we cannot take get port 0.
 int sc_sdp_make_answer(const struct sc_sdp *offer, const struct sc_sdp_local *local,
 		       struct sc_sdp *answer, struct sc_sdp_result *result);
 // Checks an answer against the offer we sent (RFC 3264 §5, §6): same m= lines, codecs among

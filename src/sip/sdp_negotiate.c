@@ -144,7 +144,7 @@ int sc_sdp_make_offer(const struct sc_sdp_local *local, struct sc_sdp *offer)
 			set_format(f, SC_SDP_PT_PCMA, "PCMA", 8000, 1, "");
 			break;
 		case SC_CODEC_OPUS:
-			set_format(f, SC_SDP_PT_OPUS, "opus", 48000, 2, "useinbandfec=1");
+			set_format(f, SC_SDP_PT_OPUS, "opus", 48000, 2, SC_SDP_OPUS_FMTP);
 			break;
 		}
 	}
@@ -236,6 +236,11 @@ int sc_sdp_make_answer(const struct sc_sdp *offer, const struct sc_sdp_local *lo
 			}
 			am->formats[am->n_formats] = *f;
 			am->formats[am->n_formats].has_rtpmap = true;
+			// Opus's parameters say what the describing side wants to receive
+			// (RFC 7587 §6.1): echoing the offerer's would speak for it, not us.
+			if (c == SC_SDP_CODEC_OPUS)
+				sc_strcpy(am->formats[am->n_formats].fmtp,
+					  sizeof(am->formats[am->n_formats].fmtp), SC_SDP_OPUS_FMTP);
 			am->n_formats++;
 		}
 		if (!r->codec.encoding[0]) {

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 struct parser {
@@ -349,4 +350,45 @@ int sc_sdp_parse(const char *text, size_t len, struct sc_sdp *out, char *why, si
 		}
 	}
 	return 0;
+}
+
+int sc_sdp_fmtp_u32(const char *fmtp, const char *name, uint32_t *value)
+{
+	size_t name_len = strlen(name);
+	const char *p = fmtp;
+	while (*p) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		const char *end = strchr(p, ';');
+		if (!end)
+			end = p + strlen(p);
+		const char *eq = memchr(p, '=', (size_t)(end - p));
+		const char *key_end = eq ? eq : end;
+		while (key_end > p && key_end[-1] == ' ')
+			key_end--;
+		if ((size_t)(key_end - p) == name_len && strncasecmp(p, name, name_len) == 0) {
+			if (!eq)
+				return -EINVAL;
+			const char *v = eq + 1;
+			while (v < end && *v == ' ')
+				v++;
+			const char *v_end = end;
+			while (v_end > v && v_end[-1] == ' ')
+				v_end--;
+			uint64_t n = 0;
+			if (v == v_end || v_end - v > 10)
+				return -EINVAL;
+			for (const char *d = v; d < v_end; d++) {
+				if (*d < '0' || *d > '9')
+					return -EINVAL;
+				n = n * 10 + (uint64_t)(*d - '0');
+			}
+			if (n > UINT32_MAX)
+				return -EINVAL;
+			*value = (uint32_t)n;
+			return 0;
+		}
+		p = end;
+	}
+	return -ENOENT;
 }

@@ -345,8 +345,114 @@ static void test_invalid(void)
 	CHECK(offer.origin.family == 0 && offer.media[0].ptime == 20);
 }
 
+// Two of our own sites: the offerer's policy order decides, Opus when both have it and the
+// offerer lists it first; the answer's Opus parameters are the answerer's own.
+static void negotiate(enum sc_codec a0, enum sc_codec a1, size_t na, enum sc_codec b0,
+		      enum sc_codec b1, size_t nb, struct sc_sdp_result *at_offerer,
+		      struct sc_sdp_result *at_answerer)
+{
+	struct sc_sdp_local a = local(), b = local();
+	a.codecs[0] = a0;
+	a.codecs[1] = a1;
+	a.n_codecs = na;
+	b.codecs[0] = b0;
+	b.codecs[1] = b1;
+	b.n_codecs = nb;
+	b.address = (struct sc_sdp_addr){ AF_INET, "10.77.0.2" };
+	char text[4096];
+	CHECK_EQ_INT(sc_sdp_make_offer(&a, &offer), 0);
+	int n = sc_sdp_write(&offer, text, sizeof(text));
+	CHECK(n > 0);
+	static struct sc_sdp parsed_offer, parsed_answer;
+	CHECK_EQ_INT(sc_sdp_parse(text, (size_t)n, &parsed_offer, why, sizeof(why)), 0);
+	CHECK_EQ_INT(sc_sdp_make_answer(&parsed_offer, &b, &answer, at_answerer), 0);
+	n = sc_sdp_write(&answer, text, sizeof(text));
+	CHECK(n > 0);
+	CHECK_EQ_INT(sc_sdp_parse(text, (size_t)n, &parsed_answer, why, sizeof(why)), 0);
+	CHECK_EQ_INT(sc_sdp_read_answer(&offer, &parsed_answer, at_offerer), 0);
+}
+
+static void test_opus_negotiation(void)
+{
+	struct sc_sdp_local l = local();
+	l.codecs[0] = SC_CODEC_OPUS;
+	l.codecs[1] = SC_CODEC_PCMU;
+	l.n_codecs = 2;
+	CHECK_EQ_INT(sc_sdp_make_offer(&l, &offer), 0);
+	char text[4096];
+	CHECK(sc_sdp_write(&offer, text, sizeof(text)) > 0);
+	CHECK_STR_CONTAINS(text, "m=audio 16384 RTP/AVP 96 0 101\r\n");
+	CHECK_STR_CONTAINS(text, "a=rtpmap:96 opus/48000/2\r\n");
+	CHECK_STR_CONTAINS(text, "a=fmtp:96 maxaveragebitrate=24000; useinbandfec=1\r\n");
+	CHECK_STR_CONTAINS(text, "a=rtpmap:101 telephone-event/8000\r\n");
+	CHECK_STR_CONTAINS(text, "a=ptime:20\r\n");
+
+	struct sc_sdp_result ro, ra;
+	uint32_t v;
+	// Offerer: opus first; answerer lists PCMU first but has Opus: Opus, both sides.
+	negotiate(SC_CODEC_OPUS, SC_CODEC_PCMU, 2, SC_CODEC_PCMU, SC_CODEC_OPUS, 2, &ro, &ra);
+	CHECK_EQ_INT(sc_sdp_format_codec(&ro.codec), SC_SDP_CODEC_OPUS);
+	CHECK_EQ_INT(sc_sdp_format_codec(&ra.codec), SC_SDP_CODEC_OPUS);
+	CHECK(ro.codec.pt == 96 && ra.codec.pt == 96);
+	CHECK(ro.telephone_event_pt == 101 && ra.telephone_event_pt == 101);
+	CHECK(ro.remote_ptime == 20 && ra.remote_ptime == 20);
+	CHECK(sc_sdp_fmtp_u32(ro.codec.fmtp, "maxaveragebitrate", &v) == 0 && v == 24000);
+	CHECK(sc_sdp_fmtp_u32(ra.codec.fmtp, "useinbandfec", &v) == 0 && v == 1);
+	// Offerer: PCMU first: PCMU, even though the answerer prefers Opus.
+	negotiate(SC_CODEC_PCMU, SC_CODEC_OPUS, 2, SC_CODEC_OPUS, SC_CODEC_PCMU, 2, &ro, &ra);
+	CHECK_EQ_INT(sc_sdp_format_codec(&ro.codec), SC_SDP_CODEC_PCMU);
+	CHECK_EQ_INT(sc_sdp_format_codec(&ra.codec), SC_SDP_CODEC_PCMU);
+	// The answerer has no Opus: PCMU.
+	negotiate(SC_CODEC_OPUS, SC_CODEC_PCMU, 2, SC_CODEC_PCMU, SC_CODEC_PCMA, 2, &ro, &ra);
+	CHECK_EQ_INT(sc_sdp_format_codec(&ro.codec), SC_SDP_CODEC_PCMU);
+	CHECK_EQ_INT(sc_sdp_format_codec(&ra.codec), SC_SDP_CODEC_PCMU);
+	// Opus only at both: Opus; Opus only at one end and G.711 only at the other: nothing.
+	negotiate(SC_CODEC_OPUS, SC_CODEC_OPUS, 1, SC_CODEC_OPUS, SC_CODEC_OPUS, 1, &ro, &ra);
+	CHECK_EQ_INT(sc_sdp_format_codec(&ro.codec), SC_SDP_CODEC_OPUS);
+	struct sc_sdp_local a = local(), b = local();
+	a.codecs[0] = SC_CODEC_OPUS;
+	a.n_codecs = 1;
+	CHECK_EQ_INT(sc_sdp_make_offer(&a, &offer), 0);
+	CHECK_EQ_INT(sc_sdp_make_answer(&offer, &b, &answer, &ra), 0);
+	CHECK(!ra.accepted && answer.media[0].port == 0);
+	CHECK_STR_CONTAINS(ra.reason, "no common audio codec");
+
+	// Linphone's offer: our answer carries our Opus parameters, not its own echoed back;
+	// the result keeps Linphone's for the media layer (no maxaveragebitrate there).
+	CHECK_EQ_INT(parse_into(&offer, linphone_offer), 0);
+	b.codecs[0] = SC_CODEC_OPUS;
+	b.codecs[1] = SC_CODEC_PCMU;
+	b.n_codecs = 2;
+	CHECK_EQ_INT(sc_sdp_make_answer(&offer, &b, &answer, &ra), 0);
+	CHECK(ra.accepted && ra.codec.pt == 96);
+	CHECK(strcmp(answer.media[0].formats[0].fmtp, SC_SDP_OPUS_FMTP) == 0);
+	CHECK(strcmp(ra.codec.fmtp, "useinbandfec=1") == 0);
+	CHECK_EQ_INT(sc_sdp_fmtp_u32(ra.codec.fmtp, "maxaveragebitrate", &v), -ENOENT);
+}
+
+static void test_fmtp_params(void)
+{
+	uint32_t v = 7;
+	CHECK(sc_sdp_fmtp_u32("maxaveragebitrate=20000; useinbandfec=1", "maxaveragebitrate", &v) == 0 &&
+	      v == 20000);
+	CHECK(sc_sdp_fmtp_u32("useinbandfec=1;maxaveragebitrate = 16000 ", "maxaveragebitrate", &v) == 0 &&
+	      v == 16000);
+	CHECK(sc_sdp_fmtp_u32("MaxAverageBitrate=12000", "maxaveragebitrate", &v) == 0 && v == 12000);
+	CHECK(sc_sdp_fmtp_u32("stereo=1;useinbandfec=0", "useinbandfec", &v) == 0 && v == 0);
+	CHECK_EQ_INT(sc_sdp_fmtp_u32("maxaveragebitrate=abc", "maxaveragebitrate", &v), -EINVAL);
+	CHECK_EQ_INT(sc_sdp_fmtp_u32("maxaveragebitrate=4294967296", "maxaveragebitrate", &v), -EINVAL);
+	CHECK_EQ_INT(sc_sdp_fmtp_u32("maxaveragebitrate=", "maxaveragebitrate", &v), -EINVAL);
+	CHECK_EQ_INT(sc_sdp_fmtp_u32("maxaveragebitrate", "maxaveragebitrate", &v), -EINVAL);
+	CHECK_EQ_INT(sc_sdp_fmtp_u32("", "maxaveragebitrate", &v), -ENOENT);
+	CHECK_EQ_INT(sc_sdp_fmtp_u32("xmaxaveragebitrate=5; 0-16", "maxaveragebitrate", &v), -ENOENT);
+	CHECK(sc_sdp_fmtp_u32("maxaveragebitrate=4294967295", "maxaveragebitrate", &v) == 0 &&
+	      v == UINT32_MAX);
+}
+
 int main(void)
 {
+	test_opus_negotiation();
+	test_fmtp_params();
 	test_parse_offer();
 	test_answer_codecs();
 	test_answer_rejections();
