@@ -4,6 +4,7 @@
 #define SC_MEDIA_CALL_INTERNAL_H
 
 #include "audio/jitter.h"
+#include "audio/opus_codec.h"
 #include "audio/plc.h"
 #include "media/call_media.h"
 
@@ -13,6 +14,9 @@
 #define CALL_RNG_BYTES 64
 // Frames the headset may fail to pull before the timer takes over the jitter buffer's clock.
 #define CALL_STALL_FRAMES 5
+#define CALL_PT_PCMU 0
+#define CALL_PT_PCMA 8
+#define CALL_PT_OPUS 96 // until set_codec gives the negotiated one
 
 struct call_dgram {
 	size_t len;
@@ -39,14 +43,24 @@ struct sc_call_media {
 	size_t n_allowed;
 	enum sc_codec codec;
 	uint8_t payload_type;
+	uint32_t clock_rate;             // the codec's: RTP clock and PCM rate alike
 	uint32_t ptime_ms;
 	size_t frame_samples;
+	uint32_t jitter_min_ms, jitter_max_ms;
+	bool fixed_first_seq;
+	uint16_t first_seq;
 
 	struct call_rng rng;
 	struct sc_zrtp *zrtp;
 	struct sc_media_session *media;
+	// The codec's half of the audio path, rebuilt together by set_codec.
 	struct sc_jb *jb;
-	struct sc_plc plc;
+	struct sc_plc plc;               // G.711 (Opus conceals by itself)
+	struct sc_opus_encoder *opus_enc;
+	struct sc_opus_decoder *opus_dec;
+	uint32_t peer_max_bitrate;       // 0: the peer set none
+	uint32_t opus_bitrate;
+	unsigned opus_expected_loss;     // what the encoder was last told, percent
 
 	bool started;
 	bool peer_hash_set;
@@ -105,11 +119,15 @@ void call_send_rtcp(struct sc_call_media *cm, uint64_t now_ms, const char *bye_r
 uint64_t call_ntp(uint64_t now_ms);
 
 // call_audio.c
-int call_audio_init(struct sc_call_media *cm, uint32_t jitter_min_ms, uint32_t jitter_max_ms);
+// The codec's audio path (jitter buffer, concealment, Opus encoder and decoder) for CODEC,
+// built aside and swapped in only when all of it exists: on an error nothing changes.
+int call_audio_setup(struct sc_call_media *cm, enum sc_codec codec);
+void call_audio_free(struct sc_call_media *cm);
+// The peer reported loss of our stream (RTCP): Opus spends bits on in-band FEC accordingly.
+void call_audio_peer_loss(struct sc_call_media *cm, uint8_t fraction_lost);
 void call_audio_received(struct sc_call_media *cm, const struct sc_media_rx *rx, uint64_t now_ms);
 void call_audio_keyed(struct sc_call_media *cm, uint64_t now_ms);
 void call_audio_timer(struct sc_call_media *cm, uint64_t now_ms);
 int64_t call_audio_next_timeout(const struct sc_call_media *cm);
-size_t call_codec_frame_bytes(const struct sc_call_media *cm);
 
 #endif

@@ -37,7 +37,8 @@ void call_send_rtcp(struct sc_call_media *cm, uint64_t now_ms, const char *bye_r
 		return;
 	uint32_t media_ts = cm->media_ts;
 	if (cm->have_capture && now_ms > cm->last_capture_ms)
-		media_ts = cm->media_ts + (uint32_t)((now_ms - cm->last_capture_ms) * 8u);
+		media_ts = cm->media_ts +
+			   (uint32_t)((now_ms - cm->last_capture_ms) * (cm->clock_rate / 1000u));
 	size_t len;
 	if (sc_media_send_rtcp(cm->media, call_ntp(now_ms), media_ts, bye_reason, d->data,
 			       sizeof(d->data), &len) == 0)

@@ -9,9 +9,6 @@
 #include "base/strutil.h"
 #include "media/call_internal.h"
 
-#define PT_PCMU 0
-#define PT_PCMA 8
-
 static int call_rng_fill(void *ctx, void *buf, size_t len)
 {
 	struct call_rng *r = ctx;
@@ -38,14 +35,21 @@ static int call_rng_fill(void *ctx, void *buf, size_t len)
 	return r->fn(r->ctx, buf, len);
 }
 
-static int new_rtp_session(struct sc_call_media *cm, enum call_rng_mode mode,
-			   struct sc_media_session **out)
+static uint8_t static_payload_type(enum sc_codec codec)
+{
+	return codec == SC_CODEC_OPUS ? CALL_PT_OPUS : codec == SC_CODEC_PCMA ? CALL_PT_PCMA : CALL_PT_PCMU;
+}
+
+static int new_rtp_session(struct sc_call_media *cm, enum call_rng_mode mode, enum sc_codec codec,
+			   uint8_t payload_type, struct sc_media_session **out)
 {
 	struct sc_media_config mc = {
-		.payload_type = cm->payload_type,
-		.clock_rate = 8000,
+		.payload_type = payload_type,
+		.clock_rate = codec == SC_CODEC_OPUS ? SC_OPUS_RATE : 8000,
 		.cname = cm->cname,
 		.rng = { .fill = call_rng_fill, .ctx = &cm->rng },
+		.fixed_first_seq = cm->fixed_first_seq,
+		.first_seq = cm->first_seq,
 	};
 	cm->rng.mode = mode;
 	cm->rng.replayed = 0;
@@ -73,7 +77,7 @@ static int check_config(const struct sc_call_media_config *cfg)
 		return -EINVAL;
 	if (cfg->role != SC_CALL_CALLER && cfg->role != SC_CALL_CALLEE)
 		return -EINVAL;
-	if (cfg->policy->n_codecs > SC_MAX_LIST)
+	if (cfg->policy->n_codecs == 0 || cfg->policy->n_codecs > SC_MAX_LIST)
 		return -EINVAL;
 	return 0;
 }
@@ -93,25 +97,18 @@ int sc_call_media_new(const struct sc_call_media_config *cfg, struct sc_call_med
 	sc_strcpy(cm->peer_name, sizeof(cm->peer_name), cfg->peer_name);
 	sc_strcpy(cm->cname, sizeof(cm->cname), cfg->cname);
 	cm->ptime_ms = cfg->policy->ptime_ms;
-	cm->frame_samples = 8u * cm->ptime_ms;
+	cm->jitter_min_ms = cfg->jitter_min_ms;
+	cm->jitter_max_ms = cfg->jitter_max_ms;
+	cm->fixed_first_seq = cfg->fixed_first_seq;
+	cm->first_seq = cfg->first_seq;
 	cm->n_allowed = cfg->policy->n_codecs;
 	memcpy(cm->allowed, cfg->policy->codecs, cm->n_allowed * sizeof(cm->allowed[0]));
-	bool found = false;
-	for (size_t i = 0; i < cm->n_allowed && !found; i++) {
-		if (cm->allowed[i] == SC_CODEC_PCMU || cm->allowed[i] == SC_CODEC_PCMA) {
-			cm->codec = cm->allowed[i];
-			found = true;
-		}
-	}
-	if (!found) {
-		ret = -ENOTSUP; // only Opus listed, and Opus is not available yet
-		goto out;
-	}
-	cm->payload_type = cm->codec == SC_CODEC_PCMA ? PT_PCMA : PT_PCMU;
+	cm->codec = cm->allowed[0];
+	cm->payload_type = static_payload_type(cm->codec);
 	cm->rng.fn = cfg->rng;
 	cm->rng.ctx = cfg->rng_ctx;
 
-	ret = new_rtp_session(cm, CALL_RNG_RECORD, &cm->media);
+	ret = new_rtp_session(cm, CALL_RNG_RECORD, cm->codec, cm->payload_type, &cm->media);
 	if (ret < 0)
 		goto out;
 	struct sc_zrtp_config zc;
@@ -125,7 +122,7 @@ int sc_call_media_new(const struct sc_call_media_config *cfg, struct sc_call_med
 	sc_wipe(&zc, sizeof(zc));
 	if (ret < 0)
 		goto out;
-	ret = call_audio_init(cm, cfg->jitter_min_ms, cfg->jitter_max_ms);
+	ret = call_audio_setup(cm, cm->codec);
 	if (ret < 0)
 		goto out;
 	cm->state = SC_CALL_MEDIA_IDLE;
@@ -144,7 +141,7 @@ void sc_call_media_free(struct sc_call_media *cm)
 		sc_zrtp_event_wipe(&cm->pending);
 	sc_zrtp_free(cm->zrtp);
 	sc_media_session_free(cm->media);
-	sc_jb_free(cm->jb);
+	call_audio_free(cm);
 	call_queues_wipe(cm);
 	sc_secret_free(cm, sizeof(*cm));
 }
@@ -181,30 +178,44 @@ int sc_call_media_set_codec(struct sc_call_media *cm, enum sc_codec codec, uint8
 {
 	if (!cm)
 		return -EINVAL;
-	if (codec == SC_CODEC_OPUS)
-		return -ENOTSUP;
-	if ((codec != SC_CODEC_PCMU && codec != SC_CODEC_PCMA) || !codec_allowed(cm, codec) ||
-	    payload_type > 127)
+	if (!codec_allowed(cm, codec) || payload_type > 127)
 		return -EINVAL;
 	if (cm->started)
 		return -EBUSY;
 	if (codec == cm->codec && payload_type == cm->payload_type)
 		return 0;
-	uint8_t old_pt = cm->payload_type;
-	cm->payload_type = payload_type;
 	struct sc_media_session *fresh = NULL;
-	int ret = new_rtp_session(cm, CALL_RNG_REPLAY, &fresh);
+	int ret = new_rtp_session(cm, CALL_RNG_REPLAY, codec, payload_type, &fresh);
 	if (ret == 0 && sc_media_local_ssrc(fresh) != sc_media_local_ssrc(cm->media))
 		ret = -EIO;
+	// The session first: the audio path is swapped in last, so a failure changes nothing.
+	if (ret == 0 && codec != cm->codec)
+		ret = call_audio_setup(cm, codec);
 	if (ret < 0) {
 		sc_media_session_free(fresh);
-		cm->payload_type = old_pt;
 		return ret;
 	}
 	sc_media_session_free(cm->media);
 	cm->media = fresh;
 	cm->codec = codec;
+	cm->payload_type = payload_type;
 	return 0;
+}
+
+int sc_call_media_set_peer_max_bitrate(struct sc_call_media *cm, uint32_t bits_per_second)
+{
+	if (!cm)
+		return -EINVAL;
+	if (cm->started)
+		return -EBUSY;
+	if (bits_per_second == cm->peer_max_bitrate)
+		return 0;
+	uint32_t old = cm->peer_max_bitrate;
+	cm->peer_max_bitrate = bits_per_second;
+	int ret = cm->codec == SC_CODEC_OPUS ? call_audio_setup(cm, cm->codec) : 0;
+	if (ret < 0)
+		cm->peer_max_bitrate = old;
+	return ret;
 }
 
 int sc_call_media_start(struct sc_call_media *cm, uint64_t now_ms)
@@ -226,6 +237,10 @@ int sc_call_media_start(struct sc_call_media *cm, uint64_t now_ms)
 
 static void on_rtcp(struct sc_call_media *cm, const struct sc_media_rx *rx)
 {
+	struct sc_media_stats ms;
+	sc_media_get_stats(cm->media, &ms);
+	if (ms.rtp.have_peer_report)
+		call_audio_peer_loss(cm, ms.rtp.peer_fraction_lost);
 	if (!rx->bye || cm->peer_bye)
 		return;
 	cm->peer_bye = true;
@@ -320,6 +335,11 @@ size_t sc_call_media_frame_samples(const struct sc_call_media *cm)
 	return cm ? cm->frame_samples : 0;
 }
 
+uint32_t sc_call_media_clock_rate(const struct sc_call_media *cm)
+{
+	return cm ? cm->clock_rate : 0;
+}
+
 int sc_call_media_hangup(struct sc_call_media *cm, uint64_t now_ms)
 {
 	if (!cm)
@@ -385,9 +405,12 @@ void sc_call_media_get_stats(const struct sc_call_media *cm, struct sc_call_medi
 		return;
 	out->state = cm->state;
 	out->role = cm->role;
-	out->codec = cm->codec == SC_CODEC_PCMA ? "PCMA" : "PCMU";
+	out->codec = cm->codec == SC_CODEC_OPUS ? "opus" : cm->codec == SC_CODEC_PCMA ? "PCMA" : "PCMU";
 	out->payload_type = cm->payload_type;
+	out->clock_rate = cm->clock_rate;
 	out->ptime_ms = cm->ptime_ms;
+	out->opus_bitrate = cm->opus_bitrate;
+	out->opus_expected_loss = cm->opus_expected_loss;
 	out->secure = cm->secure;
 	if (cm->secure)
 		out->security = cm->security;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The media runtime of one call: the ZRTP engine, the SRTP session, G.711, the jitter buffer
-// and packet-loss concealment behind one pure object. It owns no socket, clock or thread:
+// The media runtime of one call: the ZRTP engine, the SRTP session, the codec (G.711 at 8 kHz
+// or Opus at 48 kHz), the jitter buffer and packet-loss concealment (Opus: in-band FEC from
+// the next packet when it is at hand) behind one pure object. It owns no socket, clock or thread:
 // the core feeds it datagrams, PCM frames and the time, and sends what it queues.
 //
 //   sc_call_media_new(cfg)                 creates the ZRTP engine and the RTP session
@@ -9,7 +10,7 @@
 //   sc_call_media_set_codec()              what SDP negotiated (before start)
 //   sc_call_media_start(now)               ZRTP Hello goes out
 //   sc_call_media_receive(dgram, now)      every datagram from the media port
-//   sc_call_media_capture(pcm, now)        every captured frame (ptime of 8 kHz mono)
+//   sc_call_media_capture(pcm, now)        every captured frame (ptime at the codec's rate)
 //   sc_call_media_playout(now, pcm)        every frame the headset needs
 //   sc_call_media_timer(now)               at sc_call_media_next_timeout()
 //   sc_call_media_hangup(now)              queues the SRTCP BYE
@@ -38,7 +39,10 @@
 #include "zrtp/engine.h"
 
 #define SC_CALL_MEDIA_MAX_DATAGRAM SC_MEDIA_MAX_PACKET
-#define SC_CALL_MEDIA_MAX_FRAME 160 // samples: 20 ms at 8 kHz
+#define SC_CALL_MEDIA_MAX_FRAME 960 // samples: 20 ms at 48 kHz (Opus)
+// Opus is sent at this bitrate (constant: sizes say nothing about speech), or at the peer's
+// a=fmtp maxaveragebitrate when that is lower.
+#define SC_CALL_MEDIA_OPUS_BITRATE 24000
 
 enum sc_call_role {
 	SC_CALL_CALLER, // sent the offer: learns the peer's a=zrtp-hash from the answer
@@ -64,6 +68,10 @@ struct sc_call_media_config {
 	void *rng_ctx;
 	uint32_t jitter_min_ms;        // 0: the jitter buffer's default (20)
 	uint32_t jitter_max_ms;        // 0: the jitter buffer's default (200)
+	// Tests only (unit tests; sealcalld built with SEALCALL_TEST_HOOKS): the first RTP
+	// sequence number, e.g. just before the wrap, instead of a random one below 2^15.
+	bool fixed_first_seq;
+	uint16_t first_seq;
 };
 
 // What ZRTP agreed, for the headset's announcement and for status. No key material.
@@ -110,6 +118,8 @@ struct sc_call_media_counters {
 	uint64_t rx_bad_frame;             // authenticated audio that is not one ptime long
 	uint64_t rx_after_end;
 	uint64_t played_frames, concealed_frames, silence_frames;
+	uint64_t fec_frames;               // lost Opus frames rebuilt from the next packet's FEC
+	uint64_t decode_errors;            // buffered packets the decoder refused (concealed)
 	uint64_t unpulled_frames;          // taken from the jitter buffer by the timer while
 					   // nobody pulled playout (headset unplugged)
 	uint64_t events_lost;
@@ -118,9 +128,12 @@ struct sc_call_media_counters {
 struct sc_call_media_stats {
 	enum sc_call_media_state state;
 	enum sc_call_role role;
-	const char *codec;              // "PCMU", "PCMA"
+	const char *codec;              // "PCMU", "PCMA", "opus"
 	uint8_t payload_type;
+	uint32_t clock_rate;            // RTP clock and PCM rate: 8000 (G.711), 48000 (Opus)
 	uint32_t ptime_ms;
+	uint32_t opus_bitrate;          // Opus only: what we send, bit/s
+	unsigned opus_expected_loss;    // Opus only: loss the encoder plans FEC for, percent
 	bool secure;                    // SRTP is keyed (also after hang-up)
 	struct sc_call_media_security security; // when secure
 	bool peer_bye;
@@ -142,13 +155,14 @@ enum sc_call_playout {
 	SC_CALL_PLAYOUT_SILENCE, // not keyed, nothing buffered yet, or refilling
 	SC_CALL_PLAYOUT_FRAME,   // a received frame, decoded
 	SC_CALL_PLAYOUT_CONCEALED,
+	SC_CALL_PLAYOUT_REBUILT, // Opus: a lost frame rebuilt from the next packet's FEC data
 };
 
 struct sc_call_media;
 
-// Returns 0, -EINVAL on a bad configuration, -ENOTSUP when the policy lists no codec this
-// build can send (Opus is not available yet), -ENOMEM or the RNG's error. The codec starts
-// as the policy's first G.711 codec with its static payload type.
+// Returns 0, -EINVAL on a bad configuration (no codec, a ptime other than 10 or 20), -ENOMEM,
+// -EIO (libopus) or the RNG's error. The codec starts as the policy's first one: G.711 with
+// its static payload type, Opus with 96 (set_codec gives the one SDP settled on).
 int sc_call_media_new(const struct sc_call_media_config *cfg, struct sc_call_media **out);
 // Wipes keys, pending key material and buffered audio, then frees. Safe with NULL.
 void sc_call_media_free(struct sc_call_media *cm);
@@ -162,9 +176,14 @@ int sc_call_media_set_peer_zrtp_hash(struct sc_call_media *cm, const char *attr)
 
 // The codec and payload type the offer/answer settled on. Before start only (-EBUSY after):
 // the RTP session is rebuilt with the same SSRC, sequence and timestamp origin, which the
-// ZRTP engine already announces. -ENOTSUP for Opus (not available yet), -EINVAL for a codec
-// the policy does not list or a payload type over 127.
+// ZRTP engine already announces, and the jitter buffer and codec for its clock rate; on an
+// error nothing changes. -EINVAL for a codec the policy does not list or a payload type over
+// 127, -ENOMEM, -EIO.
 int sc_call_media_set_codec(struct sc_call_media *cm, enum sc_codec codec, uint8_t payload_type);
+// The peer's Opus a=fmtp maxaveragebitrate (RFC 7587 §6.1), before start: Opus is then sent
+// at the lower of it and SC_CALL_MEDIA_OPUS_BITRATE, never below 6000 bit/s. 0, -EBUSY after
+// start.
+int sc_call_media_set_peer_max_bitrate(struct sc_call_media *cm, uint32_t bits_per_second);
 
 // 0, or -EALREADY when already started.
 int sc_call_media_start(struct sc_call_media *cm, uint64_t now_ms);
@@ -180,8 +199,11 @@ int sc_call_media_timer(struct sc_call_media *cm, uint64_t now_ms);
 // Absolute time (ms, the inputs' clock) at which sc_call_media_timer wants to run, or -1.
 int64_t sc_call_media_next_timeout(const struct sc_call_media *cm);
 
-// Samples in one frame: 8 kHz times the ptime (80 or 160).
+// Samples in one frame: the codec's rate times the ptime (G.711: 80 or 160; Opus: 480 or
+// 960). Capture and playout use this size; it changes with set_codec.
 size_t sc_call_media_frame_samples(const struct sc_call_media *cm);
+// The PCM rate of capture and playout, which is the codec's: 8000 or 48000.
+uint32_t sc_call_media_clock_rate(const struct sc_call_media *cm);
 
 // One captured frame of SAMPLES (must be sc_call_media_frame_samples) 16-bit samples.
 // Returns 0 when an SRTP datagram was queued; -EAGAIN when it was dropped because SRTP is

@@ -63,6 +63,8 @@ int sc_media_session_new(const struct sc_media_config *cfg, struct sc_media_sess
 		.payload_type = cfg->payload_type,
 		.clock_rate = cfg->clock_rate,
 		.cname = cfg->cname,
+		.fixed_first_seq = cfg->fixed_first_seq,
+		.first_seq = cfg->first_seq,
 	};
 	int ret = sc_rtp_session_init(&s->rtp, &rc, &cfg->rng);
 	if (ret < 0) {

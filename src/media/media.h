@@ -46,6 +46,8 @@ struct sc_media_config {
 	uint32_t clock_rate;    // 8000 (PCMU, PCMA) or 48000 (Opus)
 	const char *cname;      // RTCP CNAME, e.g. "paris@10.77.0.1"
 	struct sc_rtp_rng rng;  // SSRC, first sequence number and timestamp; sc_media_os_rng
+	bool fixed_first_seq;   // tests only: the first sequence number is FIRST_SEQ, not random
+	uint16_t first_seq;
 };
 
 // An RNG over getrandom(2) for sc_media_config.rng (its ctx is unused).

@@ -33,7 +33,7 @@ int sc_rtp_session_init(struct sc_rtp_session *s, const struct sc_rtp_session_co
 	s->ssrc = sc_rd32(r);
 	// Below 2^15, the first wrap is at least 32768 packets (11 minutes) away, so a receiver
 	// that missed our first packets still guesses rollover counter 0 right (RFC 3711 §3.3.1).
-	s->tx_seq = sc_rd16(r + 4) & 0x7fff;
+	s->tx_seq = cfg->fixed_first_seq ? cfg->first_seq : sc_rd16(r + 4) & 0x7fff;
 	s->ts_base = sc_rd32(r + 6);
 	s->tx_marker_pending = true;
 	return 0;

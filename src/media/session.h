@@ -29,6 +29,10 @@ struct sc_rtp_session_config {
 	uint8_t payload_type; // 0 PCMU, 8 PCMA, the negotiated dynamic type for Opus
 	uint32_t clock_rate;  // 8000 for G.711, 48000 for Opus
 	const char *cname;    // SDES CNAME, 1..255 bytes
+	// Tests only: start at FIRST_SEQ instead of a random number below 2^15, e.g. just
+	// before the wrap. The RNG is drawn all the same, so SSRC and timestamp do not change.
+	bool fixed_first_seq;
+	uint16_t first_seq;
 };
 
 // The peer's stream as we receive it.

@@ -433,10 +433,41 @@ static void test_api(void)
 	cfg.policy = &bad;
 	CHECK_EQ_INT(sc_call_media_new(&cfg, &cm), -EINVAL);
 	bad = p;
+	bad.n_codecs = 0;
+	CHECK_EQ_INT(sc_call_media_new(&cfg, &cm), -EINVAL);
+	CHECK(cm == NULL);
+	// Opus alone: 48 kHz frames from the start, G.711 refused as not in the policy.
 	bad.codecs[0] = SC_CODEC_OPUS;
 	bad.n_codecs = 1;
-	CHECK_EQ_INT(sc_call_media_new(&cfg, &cm), -ENOTSUP); // Opus is not available yet
-	CHECK(cm == NULL);
+	CHECK_EQ_INT(sc_call_media_new(&cfg, &cm), 0);
+	if (cm) {
+		struct sc_call_media_stats ost;
+		sc_call_media_get_stats(cm, &ost);
+		CHECK(strcmp(ost.codec, "opus") == 0 && ost.payload_type == 96 &&
+		      ost.clock_rate == 48000 && ost.opus_bitrate == SC_CALL_MEDIA_OPUS_BITRATE);
+		CHECK_EQ_INT(sc_call_media_frame_samples(cm), 960);
+		CHECK_EQ_INT(sc_call_media_clock_rate(cm), 48000);
+		CHECK_EQ_INT(sc_call_media_set_codec(cm, SC_CODEC_PCMU, 0), -EINVAL);
+		CHECK_EQ_INT(sc_call_media_set_codec(cm, SC_CODEC_OPUS, 111), 0);
+		// The peer's maxaveragebitrate caps what we send, never below 6 kbit/s.
+		CHECK_EQ_INT(sc_call_media_set_peer_max_bitrate(cm, 12000), 0);
+		sc_call_media_get_stats(cm, &ost);
+		CHECK(ost.opus_bitrate == 12000 && ost.payload_type == 111);
+		CHECK_EQ_INT(sc_call_media_set_peer_max_bitrate(cm, 3000), 0);
+		sc_call_media_get_stats(cm, &ost);
+		CHECK_EQ_INT(ost.opus_bitrate, 6000);
+		CHECK_EQ_INT(sc_call_media_set_peer_max_bitrate(cm, 510000), 0);
+		sc_call_media_get_stats(cm, &ost);
+		CHECK_EQ_INT(ost.opus_bitrate, SC_CALL_MEDIA_OPUS_BITRATE);
+		int16_t big[960];
+		memset(big, 0, sizeof(big));
+		CHECK_EQ_INT(sc_call_media_capture(cm, big, 160, 0), -EINVAL);
+		CHECK_EQ_INT(sc_call_media_capture(cm, big, 960, 0), -EAGAIN);
+		CHECK_EQ_INT(sc_call_media_start(cm, 10), 0);
+		CHECK_EQ_INT(sc_call_media_set_peer_max_bitrate(cm, 12000), -EBUSY);
+		sc_call_media_free(cm);
+		cm = NULL;
+	}
 	cfg.policy = &p;
 	cfg.cname = "";
 	CHECK_EQ_INT(sc_call_media_new(&cfg, &cm), -EINVAL);
@@ -452,7 +483,8 @@ static void test_api(void)
 		return;
 	struct sc_call_media_stats st;
 	sc_call_media_get_stats(cm, &st);
-	CHECK(strcmp(st.codec, "PCMU") == 0 && st.payload_type == 0); // opus skipped
+	CHECK(strcmp(st.codec, "PCMU") == 0 && st.payload_type == 0); // the policy's first
+	CHECK(st.clock_rate == 8000 && st.opus_bitrate == 0);
 	CHECK_EQ_INT(st.state, SC_CALL_MEDIA_IDLE);
 	CHECK_EQ_INT(sc_call_media_frame_samples(cm), 160);
 	CHECK_EQ_INT(sc_call_media_next_timeout(cm), -1);
@@ -470,11 +502,16 @@ static void test_api(void)
 	CHECK_EQ_INT(sc_call_media_set_peer_zrtp_hash(cm, "1.10 "
 		"f123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"), -EEXIST);
 
-	CHECK_EQ_INT(sc_call_media_set_codec(cm, SC_CODEC_OPUS, 96), -ENOTSUP);
+	CHECK_EQ_INT(sc_call_media_set_codec(cm, SC_CODEC_OPUS, 96), 0);
+	CHECK_EQ_INT(sc_call_media_frame_samples(cm), 960);
+	sc_call_media_get_stats(cm, &st);
+	CHECK(strcmp(st.codec, "opus") == 0 && st.payload_type == 96 && st.clock_rate == 48000);
 	CHECK_EQ_INT(sc_call_media_set_codec(cm, SC_CODEC_PCMA, 200), -EINVAL);
+	CHECK_EQ_INT(sc_call_media_frame_samples(cm), 960); // a refusal changes nothing
 	CHECK_EQ_INT(sc_call_media_set_codec(cm, SC_CODEC_PCMA, 8), 0);
 	sc_call_media_get_stats(cm, &st);
-	CHECK(strcmp(st.codec, "PCMA") == 0 && st.payload_type == 8);
+	CHECK(strcmp(st.codec, "PCMA") == 0 && st.payload_type == 8 && st.clock_rate == 8000);
+	CHECK_EQ_INT(sc_call_media_frame_samples(cm), 160);
 	CHECK_EQ_INT(sc_call_media_set_sas_verified(cm, true), -EAGAIN);
 
 	int16_t pcm[160];

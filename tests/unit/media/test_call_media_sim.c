@@ -53,9 +53,11 @@ struct sc_media cms_policy(const struct sc_zrtp_policy *zrtp)
 {
 	struct sc_media m;
 	memset(&m, 0, sizeof(m));
-	m.codecs[0] = SC_CODEC_OPUS; // listed first, as the example policy does; not sendable yet
-	m.codecs[1] = SC_CODEC_PCMU;
-	m.codecs[2] = SC_CODEC_PCMA;
+	// G.711 first: these tests recognise every played frame exactly as G.711 makes it. The
+	// Opus tests put Opus first, as the example policy does.
+	m.codecs[0] = SC_CODEC_PCMU;
+	m.codecs[1] = SC_CODEC_PCMA;
+	m.codecs[2] = SC_CODEC_OPUS;
 	m.n_codecs = 3;
 	m.rtp_port_min = 16384;
 	m.rtp_port_max = 16583;

@@ -76,6 +76,17 @@ static void test_init(void)
 	CHECK_EQ_INT(s.ssrc, 0x01020304);
 	CHECK_EQ_INT(s.tx_seq, 5);
 	CHECK_EQ_INT(s.ts_base, 0x09090909);
+
+	// The test hook: a fixed first sequence number (above 2^15 too), the same draws else.
+	struct script_rng fixed_r = {.bytes = default_bytes, .len = sizeof(default_bytes)};
+	struct sc_rtp_rng fixed_rng = {.fill = script_fill, .ctx = &fixed_r};
+	struct sc_rtp_session_config fixed = {.payload_type = 0, .clock_rate = 8000,
+					      .cname = "test@10.77.0.1", .fixed_first_seq = true,
+					      .first_seq = 65335};
+	CHECK_EQ_INT(sc_rtp_session_init(&s, &fixed, &fixed_rng), 0);
+	CHECK_EQ_INT(s.tx_seq, 65335);
+	CHECK_EQ_INT(s.ssrc, 0x12345678);
+	CHECK_EQ_INT(s.ts_base, 0xa0b0c0d0);
 }
 
 static void test_send_numbering(void)
