@@ -15,6 +15,14 @@
 //       playback_file "/path/heard.wav"   # optional; discarded without it
 //       rate 48000                        # the only rate offered, as many USB headsets
 //       channels 1
+//       capture_start_file "/path/mic-on" # optional: the microphone is silent until this
+//                                         # exists, then plays capture_file from its start;
+//                                         # removing it silences and rewinds it
+//       unplug_file "/path/unplugged"     # optional: while it exists the headset is pulled
+//                                         # out: streams are DISCONNECTED (-ENODEV), opens fail
+//       events_file "/path/events"        # optional: appends "capture start at NS" and
+//                                         # "playback frame N at NS" (CLOCK_MONOTONIC ns),
+//                                         # which put both files on one clock
 //   }
 #include <alsa/asoundlib.h>
 #include <alsa/pcm_external.h>
@@ -37,8 +45,12 @@ struct schead {
 	snd_pcm_ioplug_t io;
 	int timer_fd;
 	int file_fd;            // capture source or playback recording; -1 when none
+	int events_fd;          // events_file; -1 when none
 	unsigned rate, channels;
 	bool loop;
+	char start_flag[PATH_MAX]; // capture_start_file; empty when none
+	char unplug_flag[PATH_MAX];
+	bool playing;           // capture: the file is being played (always without start_flag)
 
 	snd_pcm_uframes_t avail_min;
 	bool running;
@@ -57,6 +69,43 @@ static uint64_t frames_between(const struct timespec *a, const struct timespec *
 {
 	int64_t ns = (int64_t)(b->tv_sec - a->tv_sec) * 1000000000 + (b->tv_nsec - a->tv_nsec);
 	return ns > 0 ? (uint64_t)ns * rate / 1000000000u : 0;
+}
+
+static bool exists(const char *path)
+{
+	return path[0] && access(path, F_OK) == 0;
+}
+
+static uint64_t ns_of(const struct timespec *t)
+{
+	return (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
+}
+
+// One line to events_file. A test reads it to put the microphone's and the earpiece's files
+// on one clock; a line that cannot be written only costs that measurement.
+static void note(const struct schead *h, const char *what, uint64_t frame, uint64_t at_ns)
+{
+	char line[128];
+	int n;
+	if (h->events_fd < 0)
+		return;
+	if (h->io.stream == SND_PCM_STREAM_PLAYBACK)
+		n = snprintf(line, sizeof(line), "playback %s %llu at %llu\n", what,
+			     (unsigned long long)frame, (unsigned long long)at_ns);
+	else
+		n = snprintf(line, sizeof(line), "capture %s at %llu\n", what, (unsigned long long)at_ns);
+	if (n > 0 && write(h->events_fd, line, (size_t)n) < 0)
+		return;
+}
+
+// A pulled-out USB card: the stream is DISCONNECTED and every call fails with -ENODEV.
+static bool pulled(struct schead *h)
+{
+	if (!exists(h->unplug_flag))
+		return false;
+	if (h->io.state != SND_PCM_STATE_DISCONNECTED)
+		snd_pcm_ioplug_set_state(&h->io, SND_PCM_STATE_DISCONNECTED);
+	return true;
 }
 
 static uint64_t hw_frames_now(const struct schead *h)
@@ -106,6 +155,8 @@ static int sh_stop(snd_pcm_ioplug_t *io)
 static int sh_prepare(snd_pcm_ioplug_t *io)
 {
 	struct schead *h = io->private_data;
+	if (pulled(h))
+		return -ENODEV;
 	h->running = false;
 	h->appl_frames = 0;
 	h->run_placed = false;
@@ -136,6 +187,10 @@ static uint64_t capture_unread(const snd_pcm_ioplug_t *io, uint64_t hw)
 static snd_pcm_sframes_t sh_pointer(snd_pcm_ioplug_t *io)
 {
 	struct schead *h = io->private_data;
+	// A pulled card's pointer stops. An error here would make ioplug call it an xrun; the
+	// DISCONNECTED state makes every later call fail with -ENODEV, as on a real card.
+	if (pulled(h))
+		return (snd_pcm_sframes_t)(io->hw_ptr % boundary_of(io));
 	uint64_t hw = hw_frames_now(h);
 	if (io->stream == SND_PCM_STREAM_PLAYBACK) {
 		if (hw > h->appl_frames) {
@@ -187,6 +242,8 @@ static int record(struct schead *h, const snd_pcm_channel_area_t *areas, snd_pcm
 		uint64_t since_epoch = frames_between(&h->epoch, &now, h->rate);
 		h->run_base = since_epoch > h->rec_frames ? since_epoch : h->rec_frames;
 		h->run_placed = true;
+		// the run's first frame is heard once the device starts, about now
+		note(h, "frame", h->run_base, ns_of(&now));
 	}
 	// This chunk's place on the recording's timeline; pad with silence up to it.
 	uint64_t at = h->run_base + h->appl_frames;
@@ -234,11 +291,30 @@ static int play_source(struct schead *h, const snd_pcm_channel_area_t *areas, sn
 	size_t frame_bytes = 2 * h->channels;
 	int16_t buf[1024];
 	snd_pcm_uframes_t done = 0;
+	if (h->start_flag[0]) {
+		bool on = exists(h->start_flag);
+		if (on && !h->playing) {
+			// this transfer's first frame entered the microphone at this device time
+			uint64_t at = ns_of(&h->started) + h->appl_frames * 1000000000u / h->rate;
+			note(h, "start", 0, at);
+			h->src_pos = 0;
+		}
+		if (!on)
+			h->src_pos = 0;
+		h->playing = on;
+	}
 	while (done < size) {
 		size_t n = size - done, max = sizeof(buf) / frame_bytes;
 		if (n > max)
 			n = max;
 		memset(buf, 0, n * frame_bytes);
+		if (!h->playing) {
+			for (size_t f = 0; f < n; f++)
+				for (unsigned c = 0; c < h->channels; c++)
+					*(int16_t *)area_at(&areas[c], offset + done + f) = 0;
+			done += n;
+			continue;
+		}
 		if (h->file_fd >= 0 && h->src_pos >= h->src_frames && h->loop && h->src_frames)
 			h->src_pos = 0;
 		if (h->file_fd >= 0 && h->src_pos < h->src_frames) {
@@ -267,6 +343,8 @@ static snd_pcm_sframes_t sh_transfer(snd_pcm_ioplug_t *io, const snd_pcm_channel
 {
 	struct schead *h = io->private_data;
 	int rc = 0;
+	if (pulled(h))
+		return -ENODEV;
 	if (io->stream == SND_PCM_STREAM_PLAYBACK) {
 		if (h->file_fd >= 0)
 			rc = record(h, areas, offset, size);
@@ -306,6 +384,10 @@ static int sh_poll_revents(snd_pcm_ioplug_t *io, struct pollfd *pfd, unsigned in
 	uint64_t ticks;
 	if (read(h->timer_fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 		return -errno;
+	if (pulled(h)) {
+		*revents = POLLERR;
+		return 0;
+	}
 	// Ready when a program waiting for avail_min frames could go on now.
 	uint64_t hw = hw_frames_now(h);
 	uint64_t avail;
@@ -329,6 +411,8 @@ static int sh_close(snd_pcm_ioplug_t *io)
 		close(h->timer_fd);
 	if (h->file_fd >= 0)
 		close(h->file_fd);
+	if (h->events_fd >= 0)
+		close(h->events_fd);
 	free(h);
 	return 0;
 }
@@ -420,7 +504,8 @@ SND_PCM_PLUGIN_DEFINE_FUNC(schead);
 SND_PCM_PLUGIN_DEFINE_FUNC(schead)
 {
 	(void)root;
-	const char *capture_file = NULL, *playback_file = NULL;
+	const char *capture_file = NULL, *playback_file = NULL, *start_file = NULL,
+		   *unplug_file = NULL, *events_file = NULL;
 	unsigned rate = 48000, channels = 1;
 	int loop = 0;
 	snd_config_iterator_t i, next;
@@ -437,6 +522,15 @@ SND_PCM_PLUGIN_DEFINE_FUNC(schead)
 		} else if (!strcmp(id, "playback_file")) {
 			if (snd_config_get_string(n, &playback_file) < 0)
 				goto bad;
+		} else if (!strcmp(id, "capture_start_file")) {
+			if (snd_config_get_string(n, &start_file) < 0)
+				goto bad;
+		} else if (!strcmp(id, "unplug_file")) {
+			if (snd_config_get_string(n, &unplug_file) < 0)
+				goto bad;
+		} else if (!strcmp(id, "events_file")) {
+			if (snd_config_get_string(n, &events_file) < 0)
+				goto bad;
 		} else if (!strcmp(id, "capture_loop")) {
 			if ((loop = snd_config_get_bool(n)) < 0)
 				goto bad;
@@ -448,7 +542,8 @@ SND_PCM_PLUGIN_DEFINE_FUNC(schead)
 				return -EINVAL;
 		} else {
 			SNDERR("schead: unknown field %s (known: capture_file, capture_loop, "
-			       "playback_file, rate, channels)", id);
+			       "playback_file, rate, channels, capture_start_file, unplug_file, "
+			       "events_file)", id);
 			return -EINVAL;
 		}
 		continue;
@@ -457,15 +552,40 @@ bad:
 		return -EINVAL;
 	}
 
+	const char *too_long = start_file && strlen(start_file) >= PATH_MAX ? "capture_start_file"
+			     : unplug_file && strlen(unplug_file) >= PATH_MAX ? "unplug_file" : NULL;
+	if (too_long) {
+		SNDERR("schead: %s is longer than %d bytes", too_long, PATH_MAX - 1);
+		return -EINVAL;
+	}
+	// A headset that is not plugged in cannot be opened.
+	if (unplug_file && exists(unplug_file))
+		return -ENODEV;
 	struct schead *h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
 	h->timer_fd = -1;
 	h->file_fd = -1;
+	h->events_fd = -1;
 	h->rate = rate;
 	h->channels = channels;
 	h->loop = loop;
+	h->playing = true;
+	if (start_file && stream == SND_PCM_STREAM_CAPTURE) {
+		strcpy(h->start_flag, start_file); // length checked above
+		h->playing = false;
+	}
+	if (unplug_file)
+		strcpy(h->unplug_flag, unplug_file);
 	int err;
+	if (events_file) {
+		h->events_fd = open(events_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		if (h->events_fd < 0) {
+			err = -errno;
+			SNDERR("schead: cannot open events_file %s: %s", events_file, strerror(errno));
+			goto fail;
+		}
+	}
 	h->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (h->timer_fd < 0) {
 		err = -errno;
@@ -512,6 +632,8 @@ fail:
 		close(h->timer_fd);
 	if (h->file_fd >= 0)
 		close(h->file_fd);
+	if (h->events_fd >= 0)
+		close(h->events_fd);
 	free(h);
 	return err;
 }

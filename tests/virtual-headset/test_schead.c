@@ -26,6 +26,7 @@
 #define SLACK(s) ((s) + 0.25)
 
 static char dir[64], conf_path[128], in_path[128], out_path[128], bad_path[128];
+static char start_path[128], unplug_path[128], events_path[128];
 
 static int16_t pattern(uint32_t i)
 {
@@ -79,8 +80,11 @@ static void write_config(void)
 		"pcm.vheadset {\n type schead\n capture_file \"%s\"\n playback_file \"%s\"\n"
 		" rate %d\n channels 1\n}\n"
 		"pcm.vheadset_wrong_rate {\n type schead\n capture_file \"%s\"\n rate %d\n}\n"
-		"pcm.vheadset_typo {\n type schead\n captur_file \"%s\"\n}\n",
-		SCHEAD_SO, in_path, out_path, RATE, bad_path, RATE, in_path);
+		"pcm.vheadset_typo {\n type schead\n captur_file \"%s\"\n}\n"
+		"pcm.vheadset_ctl {\n type schead\n capture_file \"%s\"\n playback_file \"%s\"\n"
+		" capture_start_file \"%s\"\n unplug_file \"%s\"\n events_file \"%s\"\n}\n",
+		SCHEAD_SO, in_path, out_path, RATE, bad_path, RATE, in_path, in_path, out_path,
+		start_path, unplug_path, events_path);
 	fclose(f);
 }
 
@@ -347,6 +351,171 @@ static void test_through_plug_at_8k(void)
 	snd_pcm_close(pcm);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT, 0644);
+	if (fd >= 0)
+		close(fd);
+}
+
+// Reads N periods; returns how many frames were the file's pattern from FROM on (-1 if any
+// frame is neither that nor silence), and how many were silent.
+static int read_periods(snd_pcm_t *pcm, int n, uint32_t *pos, int *silent)
+{
+	int16_t frame[PERIOD];
+	int played = 0;
+	*silent = 0;
+	for (int i = 0; i < n; i++) {
+		if (snd_pcm_readi(pcm, frame, PERIOD) != PERIOD)
+			return -1;
+		for (int j = 0; j < PERIOD; j++) {
+			// the WAV's first sample is 0: known for what it was once the second comes
+			if (*pos == 0 && *silent > 0 && frame[j] != 0 && frame[j] == pattern(1)) {
+				(*silent)--;
+				played++;
+				*pos = 1;
+			}
+			if (frame[j] == 0 && (*pos == 0 || pattern(*pos) != 0)) {
+				(*silent)++;
+			} else if (frame[j] == pattern(*pos)) {
+				played++;
+				(*pos)++;
+			} else {
+				return -1;
+			}
+		}
+	}
+	return played;
+}
+
+// capture_start_file: silence until the file exists, then the WAV from its start; removed
+// and created again, the WAV starts over. Each start is noted with the device's time.
+static void test_capture_start_file(void)
+{
+	unlink(start_path);
+	unlink(events_path);
+	snd_pcm_t *pcm;
+	if (open_dev(&pcm, "vheadset_ctl", SND_PCM_STREAM_CAPTURE, 0) != 0) {
+		CHECK(0);
+		return;
+	}
+	uint32_t pos = 0;
+	int silent;
+	CHECK_EQ_INT(read_periods(pcm, 10, &pos, &silent), 0);
+	CHECK_EQ_INT(silent, 10 * PERIOD);
+	touch(start_path);
+	uint64_t touched = mono_ns();
+	// the device is up to 320 ms ahead of our reads (its buffer): silence, then the WAV
+	int played = read_periods(pcm, 30, &pos, &silent);
+	fprintf(stderr, "capture start: %d frames silent, then %d of the WAV\n", silent, played);
+	CHECK(played >= 10 * PERIOD);
+	CHECK_EQ_INT(played + silent, 30 * PERIOD);
+	unlink(start_path);
+	// what the device had captured before may still come; then only silence
+	int16_t frame[PERIOD];
+	int loud = 0;
+	for (int i = 0; i < 20; i++) {
+		if (snd_pcm_readi(pcm, frame, PERIOD) != PERIOD)
+			loud = -1000000;
+		for (int j = 0; i >= 10 && j < PERIOD; j++)
+			loud += frame[j] != 0;
+	}
+	CHECK_EQ_INT(loud, 0);
+	touch(start_path);
+	pos = 0;
+	CHECK(read_periods(pcm, 30, &pos, &silent) >= 10 * PERIOD);
+	CHECK(pos >= 10u * PERIOD); // read_periods checked it began at the WAV's first sample
+	snd_pcm_close(pcm);
+	unlink(start_path);
+
+	FILE *f = fopen(events_path, "r");
+	char line[128];
+	unsigned long long at = 0;
+	int starts = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "capture start at %llu", &at) == 1 && ++starts == 1) {
+			// The time is the device's for the WAV's first frame: the first frame the
+			// device handed over after the flag appeared. ioplug hands over all it has
+			// captured at once, so that frame may have been captured while the reader
+			// was behind, up to the 320 ms buffer before the flag was seen.
+			double diff_ms = ((double)at - (double)touched) / 1e6;
+			fprintf(stderr, "capture start noted %.1f ms after the flag\n", diff_ms);
+			CHECK(diff_ms > -360 && diff_ms < 60);
+		}
+	if (f)
+		fclose(f);
+	CHECK_EQ_INT(starts, 2);
+}
+
+// unplug_file: a running stream fails with -ENODEV in the DISCONNECTED state, opening fails
+// while unplugged, and once plugged back the device opens and records again (appended).
+static void test_unplug_file(void)
+{
+	unlink(unplug_path);
+	unlink(out_path);
+	unlink(events_path);
+	snd_pcm_t *pcm;
+	if (open_dev(&pcm, "vheadset_ctl", SND_PCM_STREAM_PLAYBACK, 0) != 0) {
+		CHECK(0);
+		return;
+	}
+	int16_t frame[PERIOD];
+	for (int j = 0; j < PERIOD; j++)
+		frame[j] = 1000;
+	int ok = 0;
+	for (int i = 0; i < 10; i++)
+		ok += snd_pcm_writei(pcm, frame, PERIOD) == PERIOD;
+	CHECK_EQ_INT(ok, 10);
+	touch(unplug_path);
+	snd_pcm_sframes_t n = snd_pcm_writei(pcm, frame, PERIOD);
+	CHECK_EQ_INT(n, -ENODEV);
+	CHECK_EQ_INT(snd_pcm_state(pcm), SND_PCM_STATE_DISCONNECTED);
+	snd_pcm_close(pcm);
+	snd_pcm_t *other;
+	CHECK_EQ_INT(snd_pcm_open(&other, "vheadset_ctl", SND_PCM_STREAM_CAPTURE, 0), -ENODEV);
+	unlink(unplug_path);
+	if (open_dev(&pcm, "vheadset_ctl", SND_PCM_STREAM_PLAYBACK, 0) != 0) {
+		CHECK(0);
+		return;
+	}
+	for (int j = 0; j < PERIOD; j++)
+		frame[j] = 2000;
+	ok = 0;
+	for (int i = 0; i < 5; i++)
+		ok += snd_pcm_writei(pcm, frame, PERIOD) == PERIOD;
+	CHECK_EQ_INT(ok, 5);
+	snd_pcm_drain(pcm);
+	snd_pcm_close(pcm);
+	uint32_t frames;
+	int16_t *rec = read_wav(out_path, &frames);
+	CHECK(rec != NULL);
+	uint32_t ones = 0, twos = 0;
+	for (uint32_t i = 0; rec && i < frames; i++) {
+		ones += rec[i] == 1000;
+		twos += rec[i] == 2000;
+	}
+	// what reached the device before the unplug (up to the 10 periods written), then the 5
+	CHECK(ones >= 6 * PERIOD && ones <= 10 * PERIOD);
+	CHECK_EQ_INT(twos, 5 * PERIOD);
+	free(rec);
+	FILE *f = fopen(events_path, "r");
+	char line[128];
+	unsigned long long fr, at;
+	int runs = 0;
+	while (f && fgets(line, sizeof(line), f))
+		runs += sscanf(line, "playback frame %llu at %llu", &fr, &at) == 2;
+	if (f)
+		fclose(f);
+	CHECK_EQ_INT(runs, 2); // one per open: each says where its audio sits in the file
+}
+
 static void test_bad_configuration(void)
 {
 	snd_pcm_t *pcm;
@@ -376,6 +545,9 @@ int main(void)
 	snprintf(in_path, sizeof(in_path), "%s/speech.wav", dir);
 	snprintf(out_path, sizeof(out_path), "%s/heard.wav", dir);
 	snprintf(bad_path, sizeof(bad_path), "%s/narrowband.wav", dir);
+	snprintf(start_path, sizeof(start_path), "%s/mic-on", dir);
+	snprintf(unplug_path, sizeof(unplug_path), "%s/unplugged", dir);
+	snprintf(events_path, sizeof(events_path), "%s/events", dir);
 	write_wav(in_path, RATE, SOURCE_FRAMES);
 	write_wav(bad_path, 8000, 8000);
 	write_config();
@@ -391,8 +563,13 @@ int main(void)
 	test_poll_driven();
 	test_through_plug_at_8k();
 	test_bad_configuration();
+	test_capture_start_file();
+	test_unplug_file();
 
 	snd_config_update_free_global();
+	unlink(start_path);
+	unlink(unplug_path);
+	unlink(events_path);
 	unlink(conf_path);
 	unlink(in_path);
 	unlink(out_path);
