@@ -167,6 +167,8 @@ void cms_drain(struct cms_sim *s, int i)
 		}
 		if (s->on_datagram)
 			s->on_datagram(s, i, buf, len);
+		if (s->filter && s->filter(s, i, buf, len))
+			continue;
 		if (n->peer < 0 || percent(s) < s->loss_pct)
 			continue;
 		uint64_t at = s->now + s->latency_ms;

@@ -51,6 +51,8 @@ struct cms_packet {
 };
 
 typedef void (*cms_datagram_fn)(struct cms_sim *s, int from, const uint8_t *data, size_t len);
+// True drops the datagram on the link, before the random loss is drawn.
+typedef bool (*cms_filter_fn)(struct cms_sim *s, int from, const uint8_t *data, size_t len);
 typedef void (*cms_source_fn)(struct cms_sim *s, int node, uint64_t frame, int16_t *pcm, size_t n);
 typedef void (*cms_sink_fn)(struct cms_sim *s, int node, int kind, const int16_t *pcm, size_t n);
 
@@ -68,6 +70,7 @@ struct cms_sim {
 	uint64_t next_tick;
 	void *ctx;
 	cms_datagram_fn on_datagram;
+	cms_filter_fn filter;
 	cms_source_fn source;
 	cms_sink_fn sink;
 	// When set for a node, cms_add keys its call from this cache instead of a mem_cache.
