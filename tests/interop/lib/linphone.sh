@@ -32,6 +32,9 @@
 #                                               its log), in bzrtp's words: "cipher=AES-256
 #                                               key_agreement=ECDH-255 hash=SHA-384
 #                                               auth_tag=HMAC-SHA1-80 sas=PGP-WordList"
+#   interop_linphone_zrtp_negotiated_wire NAME  the same as sealcall logs it: "ka=X255
+#                                               cipher=AES3 hash=S384 auth=HS80 sas=B256"
+#   interop_linphone_zrtp_role NAME             initiator|responder in the last ZRTP exchange
 #   interop_linphone_setup_ms NAME [setup|zrtp] the last call's start (or media start) ->
 #                                               SRTP keyed, in ms, from its log
 #   interop_linphone_stop NAME [SECS]           `quit`, then SIGTERM/SIGKILL by PID
@@ -298,6 +301,39 @@ interop_linphone_zrtp_negotiated() {
 	[[ -n $line ]] || { interop_log "linphone $name: no ZRTP negotiation in its log"; return 1; }
 	line=${line#*negotiation: }
 	sed -E 's/Cipher: ([^ ]+) - KeyAgreement: ([^ ]+) - Hash: ([^ ]+) - AuthTag: ([^ ]+) - Sas Rendering: ([^ ]+).*/cipher=\1 key_agreement=\2 hash=\3 auth_tag=\4 sas=\5/' <<<"$line"
+}
+
+# The same in RFC 6189's four-letter names, as sealcall logs them: "ka=X255 cipher=AES3
+# hash=S384 auth=HS80 sas=B256". An algorithm without a known name stays in bzrtp's words.
+interop_linphone_zrtp_negotiated_wire() {
+	local name=${1:?usage: interop_linphone_zrtp_negotiated_wire NAME} neg
+	neg=$(interop_linphone_zrtp_negotiated "$name") || return 1
+	local -A w=([AES-128]=AES1 [AES-256]=AES3 [DHM-3072]=DH3k [DHM-2048]=DH2k [ECDH-255]=X255
+		[ECDH-256]=EC25 [ECDH-384]=EC38 [ECDH-448]=X448 [SHA-256]=S256 [SHA-384]=S384
+		[HMAC-SHA1-80]=HS80 [HMAC-SHA1-32]=HS32 [Base32]=B32 [PGP-WordList]=B256)
+	local kv k v out=() cipher= ka= hash= auth= sas=
+	for kv in $neg; do
+		k=${kv%%=*} v=${kv#*=}
+		v=${w[$v]:-$v}
+		case $k in
+		cipher) cipher=$v ;; key_agreement) ka=$v ;; hash) hash=$v ;; auth_tag) auth=$v ;; sas) sas=$v ;;
+		esac
+	done
+	out=("ka=$ka" "cipher=$cipher" "hash=$hash" "auth=$auth" "sas=$sas")
+	echo "${out[*]}"
+}
+
+# "initiator" or "responder": Linphone's role in the last ZRTP exchange. Both ends send a
+# Commit as soon as their Hello is acknowledged, and the higher hvi wins (RFC 6189 §4.2), so
+# the role changes from call to call; the initiator is the one that sends DHPart2.
+interop_linphone_zrtp_role() {
+	local name=${1:?usage: interop_linphone_zrtp_role NAME} last
+	last=$(grep -aoE 'ZRTP Send packet type DHPart[12]' "$(interop_linphone_dir "$name")/linphone.log" | tail -n 1)
+	case $last in
+	*DHPart2) echo initiator ;;
+	*DHPart1) echo responder ;;
+	*) interop_log "linphone $name: no DHPart sent in its log"; return 1 ;;
+	esac
 }
 
 # Milliseconds of the last call, from its log's own clock, to "ZRTP secrets on" (SRTP

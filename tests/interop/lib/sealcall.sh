@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# A sealcall appliance as the far end of an interop test: its headset, its control socket,
+# its log, and what its status says about the call. Source netsim.sh and common.sh first.
+#
+#   interop_sc_headset SITE CAPTURE_WAV   a virtual headset "vheadset" (netsim_headset) whose
+#                                   microphone plays CAPTURE_WAV (48 kHz mono 16-bit) in a
+#                                   loop, so that every call hears it; the earpiece is
+#                                   recorded to $(netsim_dir SITE)/heard.wav
+#   interop_sc_cli SITE ARGS...     `sealcall ARGS` on SITE's control socket
+#   interop_sc_wait_log SITE REGEX SECS   until a line of SITE's sealcalld.log after the one
+#                                   the previous wait matched matches REGEX (grep -E); the line
+#                                   is in INTEROP_SC_LAST_LINE. Polls every 20 ms: the tests
+#                                   time calls with it. Not in $(...) (it consumes lines).
+#   interop_sc_sas SITE             the SAS that `sealcall status` shows ("" when not secure)
+#   interop_sc_suites SITE          the negotiated suites from the log's last "call secured"
+#                                   line, in the same words for every test:
+#                                   "ka=DH3k cipher=AES1 hash=S256 auth=HS80 sas=B32"
+#   interop_sc_heard_s SITE         seconds recorded so far in heard.wav (to cut one call out)
+#   interop_audio_match REF REC     does REC hold REF's speech? tests/tools' sc-audio-match
+#                                   (--min 0.9) when it exists, else lib/audio_match.py
+#                                   (envelope correlation, --min 0.8); prints "ncc=… offset_ms=…"
+#   interop_wav_cut IN OUT FROM TO  seconds FROM..TO of a recording still being written
+
+declare -A INTEROP_SC_SEEN=()
+INTEROP_SC_LAST_LINE=
+
+interop_sc_headset() {
+	local site=${1:?usage: interop_sc_headset SITE CAPTURE_WAV} capture=${2:?usage: interop_sc_headset SITE CAPTURE_WAV}
+	local dir lib
+	dir=$(netsim_dir "$site")
+	lib=${SC_BUILD_DIR:?SC_BUILD_DIR unset}/virtual-headset/libasound_module_pcm_schead.so
+	netsim_headset "$site" "$capture" || return 1
+	# netsim_headset plays the file once, from when the daemon opens the headset: by the
+	# time a call starts, the speech would be over. Looped, every call carries it.
+	"$INTEROP_LIB_DIR/../../virtual-headset/make-asoundrc" --name vheadset --capture "$capture" \
+		--loop --playback "$dir/heard.wav" --lib "$lib" >"$dir/asoundrc"
+}
+
+interop_sc_cli() {
+	local site=${1:?usage: interop_sc_cli SITE ARGS...}; shift
+	netsim_exec "$site" timeout 10 "${SC_BUILD_DIR:?}/src/core/sealcall" \
+		--socket "$(netsim_dir "$site")/run/control" "$@"
+}
+
+interop_sc_wait_log() {
+	local site=${1:?usage: interop_sc_wait_log SITE REGEX SECS} regex=$2 secs=${3:-10}
+	local log seen n hit deadline LC_ALL=C
+	log=$(netsim_dir "$site")/sealcalld.log
+	seen=${INTEROP_SC_SEEN[$site]:-0}
+	deadline=$((SECONDS + secs))
+	while :; do
+		hit=$(tail -n +"$((seen + 1))" "$log" 2>/dev/null | grep -anE -m 1 -- "$regex")
+		if [[ -n $hit ]]; then
+			n=${hit%%:*}
+			INTEROP_SC_SEEN[$site]=$((seen + n))
+			INTEROP_SC_LAST_LINE=${hit#*:}
+			return 0
+		fi
+		((SECONDS < deadline)) || return 1
+		sleep 0.02
+	done
+}
+
+interop_sc_sas() {
+	interop_sc_cli "${1:?usage: interop_sc_sas SITE}" status | sed -n 's/^sas: \([^ ]*\) .*/\1/p'
+}
+
+interop_sc_suites() {
+	local site=${1:?usage: interop_sc_suites SITE} line
+	line=$(grep -a 'media: call secured: ' "$(netsim_dir "$site")/sealcalld.log" | tail -n 1)
+	[[ -n $line ]] || { interop_log "$site: no secured call in its log"; return 1; }
+	# "media: call secured: X255 AES3 S384 HS80, SAS word:word (B256), not verified, cache new"
+	sed -nE 's/.*media: call secured: ([^ ]+) ([^ ]+) ([^ ]+) ([^ ,]+), SAS .* \(([^)]+)\),.*/ka=\1 cipher=\2 hash=\3 auth=\4 sas=\5/p' <<<"$line"
+}
+
+interop_sc_heard_s() {
+	local f
+	f=$(netsim_dir "${1:?usage: interop_sc_heard_s SITE}")/heard.wav
+	# 48 kHz mono 16-bit after a 44-byte header (tests/virtual-headset/wav.c).
+	awk -v b="$(stat -c %s "$f" 2>/dev/null || echo 44)" 'BEGIN { printf "%.2f\n", (b - 44) / 96000 }'
+}
+
+interop_audio_match() {
+	local ref=${1:?usage: interop_audio_match REF REC} rec=${2:?usage: interop_audio_match REF REC}
+	local tool
+	for tool in "${SC_BUILD_DIR:-}/tests/tools/sc-audio-match" "$INTEROP_LIB_DIR/../../tools/sc-audio-match"; do
+		if [[ -f $tool && -x $tool ]]; then
+			"$tool" --min 0.9 "$ref" "$rec"
+			return
+		fi
+	done
+	python3 "$INTEROP_LIB_DIR/audio_match.py" --min 0.8 "$ref" "$rec"
+}
+
+# Seconds FROM..TO of IN (a recording still being written: its header is not final) as a
+# WAV of its own.
+interop_wav_cut() {
+	local in=${1:?usage: interop_wav_cut IN OUT FROM TO} out=${2:?} from=${3:?} to=${4:?}
+	sox --ignore-length "$in" "$out" trim "$from" "=$to" 2>/dev/null
+}

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Linphone (its own SIP stack and bzrtp) dials a sealcall appliance directly over TLS, as a
+# laptop with WireGuard and Linphone would: alice is a peer site with its own wireguard-go
+# tunnel to paris, her certificate says alice.sealcall.test, her tunnel address and her From
+# URI are paris's directory entry for alice, and she calls sips:paris@paris.sealcall.test
+# (names, not addresses: Linphone's TLS ignores IP addresses in certificates).
+#
+# Twice, each time with a fresh Linphone: its stock ZRTP suites (DH3k, AES1, S256, HS80, B32),
+# then set to X255, S384, AES3, B256 first (paris prefers the same for that run). Every call:
+# paris rings, is answered with `sealcall answer`, both ends report "secure" with the same
+# SAS and the same suites. The first call of each run carries speech both ways (Linphone
+# plays a WAV into the call that paris's virtual headset must hear, paris's microphone plays
+# another that Linphone must record), matched by correlation, not only by loudness. Hang-ups
+# alternate sides, and each side must see the other's. Later calls find the ZRTP cache.
+# Prints MEASURE lines: call -> ringing, answer -> both secure, call -> both secure.
+# timeout: 420
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../netsim/netsim.sh"
+source "$here/lib/common.sh"
+source "$here/lib/audio.sh"
+source "$here/lib/linphone.sh"
+source "$here/lib/sealcall.sh"
+interop_require linphonec sox espeak-ng stdbuf python3
+[[ -x ${SC_BUILD_DIR:?SC_BUILD_DIR unset: run through ctest}/src/core/sealcalld ]] ||
+	interop_fail "sealcalld not built in $SC_BUILD_DIR"
+[[ -f $SC_BUILD_DIR/virtual-headset/libasound_module_pcm_schead.so ]] ||
+	interop_fail "the virtual headset plugin is not built in $SC_BUILD_DIR"
+started=$SECONDS
+CALLS_DEFAULT=${LINPHONE_DIRECT_CALLS:-5}
+CALLS_STRONG=2
+
+netsim_init ilpdirect
+netsim_site paris 1 || interop_fail "site paris"
+interop_peer_site alice 11 || interop_fail "site alice"
+# G.711 until calls carry Opus; Linphone offers both and takes what is answered.
+netsim_policy paris audio_device=vheadset codecs="pcmu, pcma" >/dev/null || interop_fail "policy"
+policy=$(netsim_dir paris)/sealcall.yaml
+cp "$policy" "$NETSIM_DIR/policy-default.yaml"
+# For the strong run paris prefers what Linphone was told to prefer, so that the suites do
+# not depend on which end wins the Commit race.
+sed -e 's/^    hashes: .*/    hashes: [s384, s256]/' -e 's/^    ciphers: .*/    ciphers: [aes3, aes1]/' \
+	-e 's/^    sas_types: .*/    sas_types: [b256, b32]/' "$policy" >"$NETSIM_DIR/policy-strong.yaml"
+grep -q 'hashes: \[s384, s256\]' "$NETSIM_DIR/policy-strong.yaml" || interop_fail "strong policy edit"
+
+interop_speech_wav "$NETSIM_DIR/alice.wav" \
+	"Alice speaking from the laptop. One, two, three, four, five, six, seven. The quick brown fox jumps over the lazy dog." ||
+	interop_fail "speech WAV"
+interop_speech_wav "$NETSIM_DIR/paris.wav" \
+	"Paris site speaking into the headset. Eight, nine, ten, eleven, twelve. Pack my box with five dozen liquor jugs." 48000 ||
+	interop_fail "speech WAV"
+interop_sc_headset paris "$NETSIM_DIR/paris.wav" || interop_fail "headset for paris"
+
+interop_tunnel_up alice || interop_fail "alice's tunnel"
+netsim_start_daemon paris || interop_fail "start paris"
+netsim_wait_status paris 'state: ready' 30 || interop_fail "paris did not reach ready"
+interop_wait_handshake alice paris 10 || interop_fail "no handshake alice-paris"
+interop_pass "paris (sealcalld) ready; alice (wireguard-go) has a handshake with it"
+
+target=sips:paris@paris.sealcall.test
+declare -a SETUP_MS=() ANSWER_MS=() RING_MS=()
+
+# check_audio LABEL HEARD_FROM HEARD_TO LINPHONE_RECORDING: speech crossed both ways.
+check_audio() {
+	local label=$1 from=$2 to=$3 lp_rec=$4 rms match
+	interop_wav_cut "$(netsim_dir paris)/heard.wav" "$NETSIM_DIR/heard-$label.wav" "$from" "$to" ||
+		interop_fail "$label: cannot cut paris's recording ($from..$to s)"
+	rms=$(interop_wav_rms "$NETSIM_DIR/heard-$label.wav") || interop_fail "$label: paris recorded nothing"
+	awk -v r="$rms" 'BEGIN { exit !(r > 0.01) }' || interop_fail "$label: paris heard silence (RMS $rms)"
+	match=$(interop_audio_match "$NETSIM_DIR/alice.wav" "$NETSIM_DIR/heard-$label.wav") ||
+		interop_fail "$label: paris's headset did not hear alice's speech ($match, RMS $rms)"
+	interop_pass "$label: alice's speech reached paris's headset (RMS $rms, $match)"
+	rms=$(interop_wav_rms "$lp_rec") || interop_fail "$label: Linphone recorded nothing"
+	awk -v r="$rms" 'BEGIN { exit !(r > 0.01) }' || interop_fail "$label: Linphone heard silence (RMS $rms)"
+	match=$(interop_audio_match "$NETSIM_DIR/paris.wav" "$lp_rec") ||
+		interop_fail "$label: Linphone did not record paris's speech ($match, RMS $rms)"
+	interop_pass "$label: paris's microphone reached Linphone's recording (RMS $rms, $match)"
+}
+
+# one_call LABEL N HANGUP_BY EXPECT_SUITES: alice calls paris, paris answers, both secure
+# with the same SAS and EXPECT_SUITES; N=1 also waits for speech; then HANGUP_BY (alice or
+# paris) hangs up and the other end must see it.
+one_call() {
+	local label=$1 n=$2 hangup_by=$3 expect=$4
+	local t0 t_ring t_ans t_both sas_sc sas_lp suites_sc suites_lp heard_from heard_to status
+	t0=$(interop_ms)
+	interop_linphone_call alice "$target" || interop_fail "$label #$n: call command"
+	interop_sc_wait_log paris 'call: idle -> ringing-in ' 15 ||
+		interop_fail "$label #$n: paris does not ring: $(tail -n 5 "$(netsim_dir paris)/sealcalld.log")"
+	t_ring=$(interop_ms)
+	[[ $INTEROP_SC_LAST_LINE == *'from alice'* ]] ||
+		interop_fail "$label #$n: paris did not know the caller as alice: $INTEROP_SC_LAST_LINE"
+	interop_sc_cli paris answer >/dev/null || interop_fail "$label #$n: sealcall answer"
+	t_ans=$(interop_ms)
+	interop_sc_wait_log paris 'media: call secured: ' 20 ||
+		interop_fail "$label #$n: paris not secure: $(interop_sc_cli paris status)"
+	interop_linphone_wait_encrypted alice 20 || interop_fail "$label #$n: Linphone not encrypted"
+	t_both=$(interop_ms)
+	sas_sc=$(interop_sc_sas paris) sas_lp=$(interop_linphone_sas alice)
+	[[ -n $sas_sc && ${sas_sc,,} == "${sas_lp,,}" ]] ||
+		interop_fail "$label #$n: SAS differ: paris '$sas_sc', Linphone '$sas_lp'"
+	suites_sc=$(interop_sc_suites paris) suites_lp=$(interop_linphone_zrtp_negotiated_wire alice)
+	[[ $suites_sc == "$suites_lp" ]] ||
+		interop_fail "$label #$n: the ends disagree on suites: paris '$suites_sc', Linphone '$suites_lp'"
+	[[ $suites_sc == "$expect" ]] || interop_fail "$label #$n: negotiated '$suites_sc', expected '$expect'"
+	status=$(interop_sc_cli paris status)
+	[[ $status == *'call: in-call with alice (incoming)'* ]] || interop_fail "$label #$n: status: $status"
+	if ((n > 1)); then
+		[[ $INTEROP_SC_LAST_LINE == *'cache match'* ]] ||
+			interop_fail "$label #$n: paris did not find the retained secret of call 1: $INTEROP_SC_LAST_LINE"
+	else
+		[[ $INTEROP_SC_LAST_LINE == *'cache new'* ]] ||
+			interop_fail "$label #$n: first call with a new Linphone is not 'cache new': $INTEROP_SC_LAST_LINE"
+	fi
+	SETUP_MS+=($((t_both - t0))) ANSWER_MS+=($((t_both - t_ans))) RING_MS+=($((t_ring - t0)))
+	echo "MEASURE: $label #$n: call -> paris rings $((t_ring - t0)) ms; answer -> both secure" \
+		"$((t_both - t_ans)) ms; call -> both secure $((t_both - t0)) ms; Linphone's log: call" \
+		"start -> SRTP keyed $(interop_linphone_setup_ms alice) ms, media start -> keyed" \
+		"$(interop_linphone_setup_ms alice zrtp) ms; $suites_sc; Linphone was ZRTP $(interop_linphone_zrtp_role alice)"
+	interop_pass "$label #$n: secure at both ends, SAS '$sas_sc' on both; $suites_sc"
+	if ((n == 1)); then
+		# paris's headset first says "call secured", the SAS and whether it is verified
+		# (about 7 s, over the call's audio); what it hears after that is alice alone.
+		sleep 8
+		heard_from=$(interop_sc_heard_s paris)
+		sleep 9 # a little under one loop of each speech WAV
+		heard_to=$(interop_sc_heard_s paris)
+		HEARD_RANGE="$heard_from $heard_to"
+	fi
+	if [[ $hangup_by == alice ]]; then
+		interop_linphone_terminate alice || interop_fail "$label #$n: terminate"
+		interop_sc_wait_log paris 'call: in-call -> idle \(from alice\).*: alice hung up' 10 ||
+			interop_fail "$label #$n: paris did not see alice's BYE: $(tail -n 5 "$(netsim_dir paris)/sealcalld.log")"
+		interop_linphone_wait alice 'Call [0-9]+ with .* ended' 10 || interop_fail "$label #$n: Linphone's call did not end"
+	else
+		interop_sc_cli paris hangup >/dev/null || interop_fail "$label #$n: sealcall hangup"
+		interop_linphone_wait alice 'Call [0-9]+ with .* ended' 10 ||
+			interop_fail "$label #$n: Linphone did not see paris's BYE"
+		interop_sc_wait_log paris 'call: (in-call|ending) -> idle' 10 || interop_fail "$label #$n: paris not idle"
+	fi
+	netsim_wait_status paris 'call: idle' 10 || interop_fail "$label #$n: paris is not idle"
+	interop_pass "$label #$n: $hangup_by hung up, the other end saw it"
+}
+
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# --- run 1: Linphone's stock suites --------------------------------------------------------
+interop_linphone_start alice alice play="$NETSIM_DIR/alice.wav" record="$NETSIM_DIR/alice-heard-default.wav" ||
+	interop_fail "linphone alice"
+[[ -z $(interop_linphone_zrtp_config alice) ]] || interop_fail "default run: the rc sets ZRTP suites"
+for ((i = 1; i <= CALLS_DEFAULT; i++)); do
+	who=alice
+	((i % 2 == 0)) && who=paris
+	one_call default "$i" "$who" "ka=DH3k cipher=AES1 hash=S256 auth=HS80 sas=B32"
+	((i == 1)) && range_default=$HEARD_RANGE
+done
+interop_linphone_stop alice || interop_fail "Linphone did not stop"
+read -r from to <<<"$range_default"
+check_audio default "$from" "$to" "$NETSIM_DIR/alice-heard-default.wav"
+echo "MEASURE: default suites, $CALLS_DEFAULT calls: call -> both secure median $(median "${SETUP_MS[@]}") ms" \
+	"(${SETUP_MS[*]}); answer -> both secure median $(median "${ANSWER_MS[@]}") ms (${ANSWER_MS[*]});" \
+	"call -> ringing median $(median "${RING_MS[@]}") ms"
+SETUP_MS=() ANSWER_MS=() RING_MS=()
+
+# --- run 2: X255, S384, AES3, B256 --------------------------------------------------------
+netsim_stop_daemon paris || interop_fail "paris did not stop cleanly"
+cp "$NETSIM_DIR/policy-strong.yaml" "$policy"
+INTEROP_SC_SEEN[paris]=0
+mv "$(netsim_dir paris)/sealcalld.log" "$NETSIM_DIR/sealcalld-default.log"
+netsim_start_daemon paris || interop_fail "restart paris"
+netsim_wait_status paris 'state: ready' 30 || interop_fail "paris did not reach ready again"
+interop_linphone_start alice alice zrtp=strong play="$NETSIM_DIR/alice.wav" \
+	record="$NETSIM_DIR/alice-heard-strong.wav" || interop_fail "linphone alice (strong)"
+interop_linphone_zrtp_config alice | grep -q '^zrtp_key_agreements_suites=MS_ZRTP_KEY_AGREEMENT_X255' ||
+	interop_fail "strong suites missing from Linphone's rc"
+for ((i = 1; i <= CALLS_STRONG; i++)); do
+	who=paris
+	((i % 2 == 0)) && who=alice
+	one_call strong "$i" "$who" "ka=X255 cipher=AES3 hash=S384 auth=HS80 sas=B256"
+	((i == 1)) && range_strong=$HEARD_RANGE
+done
+[[ $(interop_sc_sas paris) == "" ]] || interop_fail "a SAS is still shown after the call"
+interop_linphone_stop alice || interop_fail "Linphone did not stop (strong)"
+read -r from to <<<"$range_strong"
+check_audio strong "$from" "$to" "$NETSIM_DIR/alice-heard-strong.wav"
+echo "MEASURE: strong suites, $CALLS_STRONG calls: call -> both secure $(printf '%s ms ' "${SETUP_MS[@]}")"
+
+grep -E 'sealcall (err|warn)' "$(netsim_dir paris)/sealcalld.log" "$NETSIM_DIR/sealcalld-default.log" |
+	grep -vE 'state: |degraded' >&2 && echo "(warnings above are for the record)" >&2
+netsim_stop_daemon paris || interop_fail "paris did not exit 0"
+interop_pass "Linphone <-> sealcall direct over TLS: every call secure with matching SAS; took $((SECONDS - started)) s"
