@@ -40,5 +40,9 @@ void pv_write_hub_wg_conf(const struct pv_plan *plan, const uint8_t private_key[
 			sc_endpoint_format(&site->endpoint, ep, sizeof(ep));
 			pv_text_printf(out, "Endpoint = %s\n", ep);
 		}
+		// A site counts a peer that sent nothing for 2 x keepalive + 5 s as dead
+		// (docs/tunnel.md): without keepalives from the hub, an idle site would see its
+		// only peer go stale within a minute and refuse every call.
+		pv_text_printf(out, "PersistentKeepalive = %u\n", PV_KEEPALIVE_S);
 	}
 }

@@ -11,6 +11,10 @@
 #include "provision/text.h"
 #include "provision/wgkey.h"
 
+// Every tunnel peer's persistent_keepalive, both ways: each side's health check needs to keep
+// receiving from the other.
+#define PV_KEEPALIVE_S 25
+
 // The registrar password: 32 characters of [A-Za-z0-9], about 190 bits.
 #define PV_PASSWORD_LEN 32
 

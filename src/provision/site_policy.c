@@ -33,8 +33,8 @@ static void write_peer(struct pv_text *t, const char *name, const uint8_t key[PV
 		// "[v6]:port" would read as a YAML list: quote it.
 		pv_text_printf(t, ep[0] == '[' ? "      endpoint: \"%s\"\n" : "      endpoint: %s\n", ep);
 	}
-	pv_text_printf(t, "      allowed_ips: [%s]\n      persistent_keepalive: 25\n",
-		       sc_prefix_format(allowed, net, sizeof(net)));
+	pv_text_printf(t, "      allowed_ips: [%s]\n      persistent_keepalive: %u\n",
+		       sc_prefix_format(allowed, net, sizeof(net)), PV_KEEPALIVE_S);
 }
 
 static void write_tunnel(const struct pv_plan *plan, size_t index, struct pv_text *t)
@@ -45,7 +45,7 @@ static void write_tunnel(const struct pv_plan *plan, size_t index, struct pv_tex
 	own.prefix_len = s->subnet.prefix_len;
 	pv_text_printf(t,
 		       "tunnel:\n"
-		       "  interface: sc0\n"
+		       "  interface: %s\n"
 		       "  backend: auto\n"
 		       "  private_key_file: wireguard.key\n"
 		       "  address: %s\n"
@@ -53,7 +53,7 @@ static void write_tunnel(const struct pv_plan *plan, size_t index, struct pv_tex
 		       "  mtu: auto\n"
 		       "  stale_after: 180\n"
 		       "  peers:\n",
-		       sc_prefix_format(&own, addr, sizeof(addr)), s->listen_port);
+		       s->sites[index].interface, sc_prefix_format(&own, addr, sizeof(addr)), s->listen_port);
 	if (s->topology == SC_TOPOLOGY_HUB) {
 		// Every site is reached through the hub, which forwards within the subnet.
 		write_peer(t, s->hub.name, plan->hub.wg_public, &s->hub.endpoint, &s->subnet);
@@ -120,8 +120,12 @@ static void write_directory(const struct pv_plan *plan, size_t index, struct pv_
 	pv_text_printf(t, "\n");
 }
 
-static void write_rest(const struct pv_plan *plan, struct pv_text *t)
+static void write_rest(const struct pv_plan *plan, size_t index, struct pv_text *t)
 {
+	const struct sc_sites *s = plan->sites;
+	const char *device = s->sites[index].audio_device[0] ? s->sites[index].audio_device : s->audio_device;
+	// "plughw:CARD=x,DEV=0" is a plain YAML scalar too, but quoted it reads unambiguously.
+	const char *quote = strpbrk(device, ":,") ? "\"" : "";
 	pv_text_printf(t,
 		       "media:\n"
 		       "  codecs: [opus, pcmu, pcma]\n"
@@ -145,7 +149,7 @@ static void write_rest(const struct pv_plan *plan, struct pv_text *t)
 		       "  auto_answer: false\n"
 		       "\n"
 		       "audio:\n"
-		       "  device: auto\n"
+		       "  device: %s%s%s\n"
 		       "  input_device: auto\n"
 		       "  on_unplug: continue\n"
 		       "  volume: 80\n"
@@ -153,7 +157,7 @@ static void write_rest(const struct pv_plan *plan, struct pv_text *t)
 		       "    call: [KEY_PLAYPAUSE, KEY_PHONE]\n"
 		       "    mute: [KEY_MICMUTE]\n"
 		       "    long_press_ms: 1500\n",
-		       plan->sites->zrtp_cache_file);
+		       s->zrtp_cache_file, quote, device, quote);
 }
 
 void pv_write_site_policy(const struct pv_plan *plan, size_t index, struct pv_text *out)
@@ -162,5 +166,5 @@ void pv_write_site_policy(const struct pv_plan *plan, size_t index, struct pv_te
 	write_tunnel(plan, index, out);
 	write_sip(plan, index, out);
 	write_directory(plan, index, out);
-	write_rest(plan, out);
+	write_rest(plan, index, out);
 }

@@ -18,6 +18,8 @@
 #define SC_SITES_MAX_INPUT (4 * 1024 * 1024)
 // NAME.DOMAIN must stay a DNS name (253) with a 32-character site name in front.
 #define SC_DOMAIN_MAX (SC_HOST_MAX - SC_NAME_MAX - 1)
+// The policy's audio.device holds at most this many characters.
+#define SC_AUDIO_DEVICE_MAX 63
 
 enum sc_topology { SC_TOPOLOGY_MESH, SC_TOPOLOGY_HUB };
 
@@ -38,6 +40,8 @@ struct sc_site {
 	bool has_address;            // else allocated from the subnet
 	struct sc_prefix address;    // host address (/32 or /128)
 	char hotline[SC_NAME_MAX + 1]; // "" when none
+	char interface[SC_IFNAME_MAX + 1]; // its WireGuard interface: "sc0" unless given
+	char audio_device[SC_AUDIO_DEVICE_MAX + 1]; // "" = the deployment's audio_device
 	struct sc_sites_place at, name_at, endpoint_at, address_at, hotline_at;
 };
 
@@ -57,6 +61,7 @@ struct sc_sites {
 	uint16_t listen_port;        // every site's WireGuard UDP port
 	char domain[SC_DOMAIN_MAX + 1];
 	char zrtp_cache_file[SC_PATH_MAX]; // written as is into every policy
+	char audio_device[SC_AUDIO_DEVICE_MAX + 1]; // every site's audio.device unless its own
 	bool has_hub;
 	struct sc_hub hub;
 	struct sc_site *sites;

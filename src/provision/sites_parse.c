@@ -147,6 +147,51 @@ static bool read_path(struct reader *r, const char *path, char *out, size_t outs
 	return true;
 }
 
+// The same names the policy's tunnel.interface accepts (Linux interface names).
+static bool read_interface(struct reader *r, const char *path, char out[SC_IFNAME_MAX + 1])
+{
+	const char *text = sr_scalar(r, path);
+	if (!text)
+		return false;
+	size_t n = strlen(text);
+	bool ok = n > 0 && n <= SC_IFNAME_MAX && text[0] != '-' && strcmp(text, ".") != 0 &&
+		  strcmp(text, "..") != 0;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z') ||
+		     (text[i] >= '0' && text[i] <= '9') || strchr("_.-", text[i]);
+	if (!ok) {
+		struct sc_sites_place at = sr_place_of(&r->ev);
+		sp_error(r->ctx, &at, path,
+			 "'%.40s' is not a usable interface name; use 1 to %d letters, digits, '_', '.' or '-', not starting with '-', e.g. sc0",
+			 text, SC_IFNAME_MAX);
+		return false;
+	}
+	sc_strcpy(out, SC_IFNAME_MAX + 1, text);
+	return true;
+}
+
+// The same names the policy's audio.device accepts: auto, a card name, or an ALSA device.
+static bool read_audio_device(struct reader *r, const char *path, char out[SC_AUDIO_DEVICE_MAX + 1])
+{
+	const char *text = sr_scalar(r, path);
+	if (!text)
+		return false;
+	size_t n = strlen(text);
+	bool ok = n > 0 && n <= SC_AUDIO_DEVICE_MAX;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z') ||
+		     (text[i] >= '0' && text[i] <= '9') || strchr("_-.:,=", text[i]);
+	if (!ok) {
+		struct sc_sites_place at = sr_place_of(&r->ev);
+		sp_error(r->ctx, &at, path,
+			 "'%.40s' is not an ALSA device name; write auto (the first USB audio card), a card name from 'aplay -l' (e.g. Headset) or a device such as plughw:CARD=Headset, at most %d characters",
+			 text, SC_AUDIO_DEVICE_MAX);
+		return false;
+	}
+	sc_strcpy(out, SC_AUDIO_DEVICE_MAX + 1, text);
+	return true;
+}
+
 static bool read_topology(struct reader *r, const char *path, enum sc_topology *out)
 {
 	const char *text = sr_scalar(r, path);
@@ -173,10 +218,14 @@ static void parse_site(struct reader *r, struct sc_site *site, const char *path)
 		{ "endpoint", false, "endpoint: 198.51.100.7:51820" },
 		{ "address", false, "address: 10.77.0.7" },
 		{ "hotline", false, "hotline: paris" },
+		{ "interface", false, "interface: sc0" },
+		{ "audio_device", false, "audio_device: Headset" },
 	};
+	SR_KEYS_FIT(keys);
 	struct map_state m = { keys, sizeof(keys) / sizeof(keys[0]), { { 0, 0 } } };
 	site->at = sr_place_of(&r->ev);
-	if (!sr_expect_mapping(r, path, "name, endpoint, address, hotline"))
+	sc_strcpy(site->interface, sizeof(site->interface), "sc0");
+	if (!sr_expect_mapping(r, path, "name, endpoint, address, hotline, interface, audio_device"))
 		return;
 	int k;
 	char where[SP_PATH_LEN];
@@ -205,6 +254,12 @@ static void parse_site(struct reader *r, struct sc_site *site, const char *path)
 		case 3:
 			if (read_name(r, where, site->hotline))
 				site->hotline_at = at;
+			break;
+		case 4:
+			read_interface(r, where, site->interface);
+			break;
+		case 5:
+			read_audio_device(r, where, site->audio_device);
 			break;
 		}
 	}
@@ -260,6 +315,7 @@ static void parse_hub(struct reader *r, struct sc_sites *s)
 		{ "address", false, "address: 10.77.0.254" },
 		{ "sip_port", false, "sip_port: 5061" },
 	};
+	SR_KEYS_FIT(keys);
 	struct map_state m = { keys, sizeof(keys) / sizeof(keys[0]), { { 0, 0 } } };
 	struct sc_hub *hub = &s->hub;
 	hub->at = sr_place_of(&r->ev);
@@ -305,7 +361,9 @@ static void parse_root(struct reader *r, struct sc_sites *s)
 		{ "zrtp_cache_file", false, "zrtp_cache_file: /var/lib/sealcall/zrtp-cache" },
 		{ "hub", false, "hub: {name: hub, endpoint: 203.0.113.10:51820}" },
 		{ "sites", true, "sites: [{name: paris, endpoint: 198.51.100.1:51820}, ...]" },
+		{ "audio_device", false, "audio_device: auto" },
 	};
+	SR_KEYS_FIT(keys);
 	struct map_state m = { keys, sizeof(keys) / sizeof(keys[0]), { { 0, 0 } } };
 	struct sc_sites_place root_at = sr_place_of(&r->ev);
 	int k;
@@ -337,6 +395,9 @@ static void parse_root(struct reader *r, struct sc_sites *s)
 			break;
 		case 6:
 			parse_sites(r, s);
+			break;
+		case 7:
+			read_audio_device(r, "audio_device", s->audio_device);
 			break;
 		}
 	}
@@ -382,6 +443,7 @@ static void set_defaults(struct sc_sites *s, const char *name)
 	s->listen_port = 51820;
 	sc_strcpy(s->domain, sizeof(s->domain), "sealcall.internal");
 	sc_strcpy(s->zrtp_cache_file, sizeof(s->zrtp_cache_file), "/var/lib/sealcall/zrtp-cache");
+	sc_strcpy(s->audio_device, sizeof(s->audio_device), "auto");
 	sc_strcpy(s->hub.name, sizeof(s->hub.name), "hub");
 	s->hub.sip_port = 5061;
 }

@@ -28,8 +28,14 @@ struct key_def {
 struct map_state {
 	const struct key_def *keys;
 	size_t n_keys;
-	struct sc_sites_place seen[8];
+	struct sc_sites_place seen[12];
 };
+
+// A mapping's table of keys must fit in map_state.seen.
+#define SR_KEYS_FIT(keys)                                                                      \
+	_Static_assert(sizeof(keys) / sizeof((keys)[0]) <=                                     \
+			       sizeof(((struct map_state *)0)->seen) / sizeof(struct sc_sites_place), \
+		       "too many keys for struct map_state")
 
 struct sc_sites_place sr_place_of(const yaml_event_t *ev);
 // The next event; false at a syntax error (reported) or after one.

@@ -393,6 +393,11 @@ static void test_hub_and_back(void)
 	CHECK_STR_CONTAINS(wg, "Address = 10.77.0.254/24\nListenPort = 51000\n");
 	CHECK_STR_CONTAINS(wg, "# nice\nPublicKey = ");
 	CHECK_STR_CONTAINS(wg, "AllowedIPs = 10.77.0.50/32\nEndpoint = [2001:db8::9]:51820\n");
+	// Keepalives both ways: a site counts a hub that sends nothing for 2 x 25 + 5 s as dead.
+	size_t keepalives = 0;
+	for (const char *k = wg; k && (k = strstr(k, "\nPersistentKeepalive = 25\n")); k++)
+		keepalives++;
+	CHECK_EQ_INT(keepalives, 3);
 	free(wg);
 	char *kam = read_text(path_of("hub/kamailio.cfg"));
 	CHECK_STR_CONTAINS(kam, "listen=tls:10.77.0.254:5061\n");
@@ -411,6 +416,7 @@ static void test_hub_and_back(void)
 		CHECK(memcmp(p->tunnel.peers[0].public_key, hub_pub, 32) == 0);
 		CHECK(strcmp(sc_prefix_format(&p->tunnel.peers[0].allowed_ips[0], buf, sizeof(buf)), "10.77.0.0/24") == 0);
 		CHECK(strcmp(p->tunnel.peers[0].endpoint_host, "203.0.113.10") == 0);
+		CHECK_EQ_INT(p->tunnel.peers[0].persistent_keepalive_s, 25);
 		CHECK(p->sip.has_registrar);
 		CHECK(strcmp(p->sip.registrar.uri, "sips:central.sealcall.internal") == 0);
 		CHECK(strcmp(sc_prefix_format(&p->sip.registrar.address, buf, sizeof(buf)), "10.77.0.254/32") == 0);
@@ -570,6 +576,33 @@ static void test_default_cache_path(void)
 	scratch_remove(dir);
 }
 
+// interface and audio_device reach each policy: the site's own, else the deployment's.
+static void test_appliance_settings(void)
+{
+	struct sc_provision_result r;
+	char dir[PATH_MAX];
+	scratch_make(dir, sizeof(dir), "appliance");
+	snprintf(out_dir, sizeof(out_dir), "%s/out", dir);
+	write_text(sites_path, "zrtp_cache_file: zrtp-cache\naudio_device: Headset\nsites:\n"
+			       "  - {name: a, endpoint: 192.0.2.1:1, interface: wg7}\n"
+			       "  - {name: b, endpoint: 192.0.2.2:1, audio_device: \"plughw:CARD=USB,DEV=0\"}\n"
+			       "  - {name: c, endpoint: 192.0.2.3:1}\n");
+	if (run_ok(&r) == 0) {
+		static const char *const names[] = { "a", "b", "c" };
+		static const char *const ifaces[] = { "wg7", "sc0", "sc0" };
+		static const char *const devices[] = { "Headset", "plughw:CARD=USB,DEV=0", "Headset" };
+		for (size_t i = 0; i < 3; i++) {
+			struct sc_policy *p = load_bundle(names[i]);
+			if (!p)
+				continue;
+			CHECK(strcmp(p->tunnel.interface, ifaces[i]) == 0);
+			CHECK(strcmp(p->audio.device, devices[i]) == 0);
+			sc_policy_free(p);
+		}
+	}
+	scratch_remove(dir);
+}
+
 int main(void)
 {
 	scratch_make(scratch, sizeof(scratch), "run");
@@ -583,6 +616,7 @@ int main(void)
 	test_hub_and_back();
 	test_refusals();
 	test_default_cache_path();
+	test_appliance_settings();
 	scratch_remove(scratch);
 	return check_done();
 }

@@ -82,6 +82,40 @@ static void test_defaults(void)
 	sc_sites_free(s);
 }
 
+// Per-appliance settings: the WireGuard interface and the headset's ALSA device, with the
+// deployment-wide audio_device as the default.
+static void test_appliance_keys(void)
+{
+	struct sc_sites *s = sites_ok("audio_device: Headset\n"
+				      "sites:\n"
+				      "  - {name: a, endpoint: 192.0.2.1:1, interface: wg-sc.1}\n"
+				      "  - {name: b, endpoint: 192.0.2.2:1, audio_device: \"plughw:CARD=USB,DEV=0\"}\n");
+	if (!s)
+		return;
+	CHECK(strcmp(s->audio_device, "Headset") == 0);
+	CHECK(strcmp(s->sites[0].interface, "wg-sc.1") == 0);
+	CHECK(strcmp(s->sites[0].audio_device, "") == 0);
+	CHECK(strcmp(s->sites[1].interface, "sc0") == 0);
+	CHECK(strcmp(s->sites[1].audio_device, "plughw:CARD=USB,DEV=0") == 0);
+	sc_sites_free(s);
+	s = sites_ok(hub);
+	if (s) {
+		CHECK(strcmp(s->audio_device, "auto") == 0);
+		CHECK(strcmp(s->sites[0].interface, "sc0") == 0);
+	}
+	sc_sites_free(s);
+	expect_sites_error("sites:\n  - {name: a, endpoint: 192.0.2.1:1, interface: -sc0}\n", "sites[0].interface", 2,
+			   "'-sc0' is not a usable interface name; use 1 to 15 letters");
+	expect_sites_error("sites:\n  - {name: a, endpoint: 192.0.2.1:1, interface: sealcall-tunnel0}\n",
+			   "sites[0].interface", 2, "is not a usable interface name");
+	expect_sites_error("sites:\n  - {name: a, endpoint: 192.0.2.1:1, interface: \"sc/0\"}\n", "sites[0].interface", 2,
+			   "is not a usable interface name");
+	expect_sites_error("audio_device: \"USB headset\"\nsites: []\n", "audio_device", 1,
+			   "'USB headset' is not an ALSA device name; write auto");
+	expect_sites_error("sites:\n  - {name: a, endpoint: 192.0.2.1:1, audio_device: \"a'b\"}\n",
+			   "sites[0].audio_device", 2, "is not an ALSA device name");
+}
+
 static void test_structure_refusals(void)
 {
 	expect_sites_error("", "", 1, "the file is empty; start from config/sites.yaml");
@@ -215,6 +249,7 @@ int main(void)
 {
 	test_mesh();
 	test_defaults();
+	test_appliance_keys();
 	test_structure_refusals();
 	test_value_refusals();
 	test_cross_refusals();
