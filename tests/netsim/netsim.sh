@@ -470,3 +470,175 @@ netsim_cleanup() {
 	NETSIM_NAMESPACES=() NETSIM_PIDS=() NETSIM_SITES=() NETSIM_DIR=
 	exit $rc
 }
+
+# ---- A headset the test drives: microphone switch, unplugging, buttons, one clock ----
+#
+#   netsim_headset_ctl SITE WAV     like netsim_headset, but the microphone stays silent until
+#                                   `netsim_mic SITE on` (then plays WAV from its start), and
+#                                   the virtual headset notes its clock in SITE/headset-events
+#   netsim_mic SITE on|off          off also rewinds: the next on plays WAV from its start
+#   netsim_unplug SITE / netsim_replug SITE
+#                                   pull the headset out (its streams fail with -ENODEV, it
+#                                   cannot be opened) and plug it back in, as a USB headset
+#   netsim_buttons SITE             makes SITE/buttons, a FIFO of struct input_event records,
+#                                   held open by this shell; use with input_device=$(netsim_dir
+#                                   SITE)/buttons in netsim_policy
+#   netsim_key SITE KEY VALUE       one key event (VALUE 1 press, 0 release, 2 repeat) and its
+#                                   SYN_REPORT, stamped with CLOCK_MONOTONIC as the kernel would;
+#                                   KEY is a number or KEY_PLAYPAUSE, KEY_PHONE, KEY_MICMUTE
+#   netsim_press SITE KEY [HOLD_MS] press, hold (default 100 ms), release
+declare -A NETSIM_BUTTON_FD=()
+
+netsim_headset_ctl() {
+	local site=${1:?usage: netsim_headset_ctl SITE WAV} capture=${2:?usage: netsim_headset_ctl SITE WAV}
+	local dir="$NETSIM_DIR/$site" lib=${SC_BUILD_DIR:?SC_BUILD_DIR unset}/virtual-headset/libasound_module_pcm_schead.so
+	[[ -f $lib ]] || { netsim_log "$lib not built"; return 1; }
+	rm -f "$dir/mic-on" "$dir/unplugged"
+	"$(dirname "${BASH_SOURCE[0]}")/../virtual-headset/make-asoundrc" --name vheadset \
+		--capture "$capture" --capture-start "$dir/mic-on" --unplug-file "$dir/unplugged" \
+		--events "$dir/headset-events" --playback "$dir/heard.wav" --lib "$lib" \
+		>"$dir/asoundrc" || return 1
+	echo "ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$dir/asoundrc" >"$dir/daemon.env"
+	# as netsim_headset: libnss3's init-time allocation is NSS's, not ours
+	echo "leak:libnss3.so" >"$dir/lsan.supp"
+	echo "LSAN_OPTIONS=suppressions=$dir/lsan.supp" >>"$dir/daemon.env"
+}
+
+netsim_mic() {
+	local site=${1:?usage: netsim_mic SITE on|off} dir="$NETSIM_DIR/$1"
+	case ${2:-} in
+	on) : >"$dir/mic-on" ;;
+	off) rm -f "$dir/mic-on" ;;
+	*) netsim_log "usage: netsim_mic SITE on|off"; return 1 ;;
+	esac
+}
+
+netsim_unplug() { : >"$NETSIM_DIR/${1:?usage: netsim_unplug SITE}/unplugged"; }
+netsim_replug() { rm -f "$NETSIM_DIR/${1:?usage: netsim_replug SITE}/unplugged"; }
+
+netsim_buttons() {
+	local site=${1:?usage: netsim_buttons SITE} fifo fd
+	fifo="$NETSIM_DIR/$site/buttons"
+	mkdir -p "$NETSIM_DIR/$site"
+	[[ -p $fifo ]] || mkfifo -m 600 "$fifo" || return 1
+	# Read-write: opening never blocks, and the daemon never sees the writer go away (which
+	# it would take for the node vanishing).
+	exec {fd}<>"$fifo" || return 1
+	NETSIM_BUTTON_FD[$site]=$fd
+	netsim_on_cleanup "exec ${fd}>&-"
+}
+
+netsim_key() {
+	local site=${1:?usage: netsim_key SITE KEY VALUE} key=${2:?} value=${3:?}
+	local fd=${NETSIM_BUTTON_FD[$site]:-}
+	[[ -n $fd ]] || { netsim_log "netsim_key: call netsim_buttons $site first"; return 1; }
+	case $key in
+	KEY_PLAYPAUSE) key=164 ;;
+	KEY_PHONE) key=169 ;;
+	KEY_MICMUTE) key=248 ;;
+	*[!0-9]*) netsim_log "netsim_key: unknown key $key"; return 1 ;;
+	esac
+	# struct input_event on 64-bit Linux: struct timeval (two longs), type, code, value
+	python3 -c '
+import struct, sys, time
+t = time.clock_gettime(time.CLOCK_MONOTONIC)
+sec, usec = int(t), int((t - int(t)) * 1e6)
+key, value = int(sys.argv[1]), int(sys.argv[2])
+sys.stdout.buffer.write(struct.pack("<qqHHi", sec, usec, 1, key, value) +
+                        struct.pack("<qqHHi", sec, usec, 0, 0, 0))' "$key" "$value" >&"$fd"
+}
+
+netsim_press() {
+	local site=${1:?usage: netsim_press SITE KEY [HOLD_MS]} key=${2:?} hold=${3:-100}
+	netsim_key "$site" "$key" 1 || return 1
+	sleep "$(printf '%d.%03d' $((hold / 1000)) $((hold % 1000)))"
+	netsim_key "$site" "$key" 0
+}
+
+# ---- Deployments made by `sealcall provision` (provision_*.sh, bench/hub_limits.sh) ----
+#
+#   netsim_provision SITES_YAML OUTDIR  runs sealcall-provision (from SC_BUILD_DIR)
+#   netsim_bundle SITE BUNDLE_DIR       puts a provisioned bundle in SITE's folder as it is:
+#                                       the policy unchanged (give the sites file this run's
+#                                       interface names, addresses and endpoints instead)
+#   netsim_hub_up SITE HUB_DIR [KAMAILIO_ARGS...]
+#                                       the hub in SITE's namespace from the provisioned hub
+#                                       folder: wireguard-go configured from wg0.conf as wg-quick
+#                                       would (Address, ListenPort, peers, PostUp), on the
+#                                       interface $(netsim_iface SITE); then Kamailio running
+#                                       the folder's kamailio.cfg (SEALCALL_DIR pointed at a
+#                                       copy in $(netsim_dir SITE)/kamailio), until it listens
+#   NETSIM_HUB_KAMAILIO_PID             the Kamailio main process, once netsim_hub_up returned
+# The sites file should give the hub `address: 10.77.0.INDEX` (INDEX its netsim index), so
+# that hub.DOMAIN in the hosts files is the address Kamailio listens on.
+NETSIM_HUB_KAMAILIO_PID=
+
+netsim_provision() {
+	local sites=${1:?usage: netsim_provision SITES_YAML OUTDIR} out=${2:?usage: netsim_provision SITES_YAML OUTDIR}
+	local bin=${SC_BUILD_DIR:?SC_BUILD_DIR unset}/src/provision/sealcall-provision
+	[[ -x $bin ]] || { netsim_log "$bin not built"; return 1; }
+	"$bin" "$sites" "$out" >"$out.log" 2>&1 || {
+		netsim_log "sealcall-provision $sites $out failed:"
+		cat "$out.log" >&2
+		return 1
+	}
+}
+
+netsim_bundle() {
+	local site=${1:?usage: netsim_bundle SITE BUNDLE_DIR} bundle=${2:?usage: netsim_bundle SITE BUNDLE_DIR}
+	[[ -f $bundle/sealcall.yaml ]] || { netsim_log "$bundle holds no sealcall.yaml"; return 1; }
+	mkdir -p "$NETSIM_DIR/$site" && cp -a "$bundle/." "$NETSIM_DIR/$site/"
+}
+
+netsim_hub_up() {
+	local site=${1:?usage: netsim_hub_up SITE HUB_DIR} hub=${2:?usage: netsim_hub_up SITE HUB_DIR}
+	shift 2
+	local dir="$NETSIM_DIR/$site" iface key value addresses=() postups=() a cmd
+	iface=$(netsim_iface "$site") || return 1
+	command -v kamailio >/dev/null || PATH=$PATH:/usr/sbin
+	command -v kamailio >/dev/null || { netsim_log "kamailio missing: apt-get install kamailio kamailio-tls-modules"; return 1; }
+	[[ -f $hub/wg0.conf && -f $hub/kamailio.cfg ]] || { netsim_log "$hub is not a provisioned hub folder"; return 1; }
+	mkdir -p "$dir"
+	# wg-quick's own keys go to ip and the shell; the rest is wg's format as it is.
+	(umask 077 && : >"$dir/wg.conf")
+	while IFS= read -r line; do
+		key=${line%%=*} key=${key//[[:space:]]/}
+		value=${line#*=} value=${value#"${value%%[![:space:]]*}"}
+		case $key in
+		Address) IFS=', ' read -r -a a <<<"$value"; addresses+=("${a[@]}") ;;
+		PostUp) postups+=("${value//%i/$iface}") ;;
+		PreUp | PostDown | PreDown | DNS | MTU | Table | SaveConfig) ;;
+		*) printf '%s\n' "$line" >>"$dir/wg.conf" ;;
+		esac
+	done <"$hub/wg0.conf"
+	netsim_spawn "$site" "$dir/wireguard-go.log" env WG_PROCESS_FOREGROUND=1 wireguard-go -f "$iface" || return 1
+	netsim_wait_for 10 netsim_exec "$site" ip link show "$iface" ||
+		{ netsim_log "the hub's interface $iface did not appear"; return 1; }
+	netsim_exec "$site" wg setconf "$iface" "$dir/wg.conf" || { netsim_log "wg setconf refused $hub/wg0.conf"; return 1; }
+	for a in "${addresses[@]}"; do
+		netsim_exec "$site" ip addr add "$a" dev "$iface" || return 1
+	done
+	netsim_exec "$site" ip link set "$iface" up || return 1
+	for cmd in "${postups[@]}"; do
+		netsim_exec "$site" bash -c "$cmd" || { netsim_log "the hub's PostUp failed: $cmd"; return 1; }
+	done
+	# Installed as docs/provisioning.md says, in a folder of this run: only SEALCALL_DIR changes.
+	rm -rf "$dir/kamailio"
+	cp -a "$hub" "$dir/kamailio" && mkdir -p "$dir/kamailio/run" || return 1
+	sed -i "s|!SEALCALL_DIR!/etc/kamailio/sealcall!g|!SEALCALL_DIR!$dir/kamailio!g" "$dir/kamailio/kamailio.cfg"
+	grep -q "!SEALCALL_DIR!$dir/kamailio!g" "$dir/kamailio/kamailio.cfg" ||
+		{ netsim_log "no SEALCALL_DIR line in $hub/kamailio.cfg"; return 1; }
+	netsim_exec "$site" timeout 20 kamailio -c -f "$dir/kamailio/kamailio.cfg" >"$dir/kamailio-check.log" 2>&1 ||
+		{ netsim_log "kamailio -c refuses the hub's configuration:"; cat "$dir/kamailio-check.log" >&2; return 1; }
+	local listen
+	listen=$(sed -n 's/^listen=tls:\(.*\)$/\1/p' "$dir/kamailio/kamailio.cfg")
+	netsim_spawn "$site" "$dir/kamailio.log" kamailio -DD -E -m 64 -M 8 "$@" -f "$dir/kamailio/kamailio.cfg" \
+		-Y "$dir/kamailio/run" -P "$dir/kamailio/run/kamailio.pid" || return 1
+	NETSIM_HUB_KAMAILIO_PID=$NETSIM_LAST_PID
+	netsim_wait_for 20 bash -c "ip netns exec $(netsim_ns "$site") ss -Htln 'src $listen' | grep -q ." || {
+		netsim_log "Kamailio does not listen on $listen:"
+		tail -n 20 "$dir/kamailio.log" >&2
+		return 1
+	}
+	netsim_log "hub in $site: $iface ${addresses[*]}, Kamailio PID $NETSIM_HUB_KAMAILIO_PID on tls:$listen"
+}
