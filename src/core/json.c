@@ -145,6 +145,25 @@ void sc_json_uint(struct sc_json *j, uint64_t v)
 	end_value(j);
 }
 
+void sc_json_decimal(struct sc_json *j, int64_t scaled, unsigned places)
+{
+	if (places > 6) {
+		fail(j, -EINVAL);
+		return;
+	}
+	if (!begin_value(j))
+		return;
+	uint64_t div = 1, mag = scaled < 0 ? (uint64_t)0 - (uint64_t)scaled : (uint64_t)scaled;
+	for (unsigned i = 0; i < places; i++)
+		div *= 10;
+	if (places)
+		sc_outbuf_printf(j->out, "%s%" PRIu64 ".%0*" PRIu64, scaled < 0 ? "-" : "", mag / div,
+				 (int)places, mag % div);
+	else
+		sc_outbuf_printf(j->out, "%" PRId64, scaled);
+	end_value(j);
+}
+
 void sc_json_bool(struct sc_json *j, bool v)
 {
 	if (!begin_value(j))

@@ -34,6 +34,9 @@ void sc_json_string(struct sc_json *j, const char *s);
 void sc_json_string_n(struct sc_json *j, const char *s, size_t len);
 void sc_json_int(struct sc_json *j, int64_t v);
 void sc_json_uint(struct sc_json *j, uint64_t v);
+// SCALED / 10^PLACES as an exact JSON number (15 with 1 place is 1.5), so that a measured
+// figure never shows binary floating-point noise. PLACES is at most 6.
+void sc_json_decimal(struct sc_json *j, int64_t scaled, unsigned places);
 void sc_json_bool(struct sc_json *j, bool v);
 void sc_json_null(struct sc_json *j);
 // 0 when one complete, well-formed value was written; else the first error.

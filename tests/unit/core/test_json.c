@@ -155,8 +155,38 @@ static void test_buffer_limit(void)
 	sc_outbuf_free(&b);
 }
 
+// Measured figures (loss %, jitter ms) go out as exact decimals, never as binary noise.
+static void test_decimal(void)
+{
+	struct sc_outbuf b;
+	struct sc_json j;
+	sc_outbuf_init(&b, 4096);
+	sc_json_init(&j, &b);
+	sc_json_array_begin(&j);
+	sc_json_decimal(&j, 15, 1);
+	sc_json_decimal(&j, 0, 1);
+	sc_json_decimal(&j, -1, 0);
+	sc_json_decimal(&j, -5, 1);
+	sc_json_decimal(&j, 1234567, 3);
+	sc_json_decimal(&j, 7, 2);
+	sc_json_decimal(&j, INT64_MIN, 1);
+	sc_json_array_end(&j);
+	CHECK_EQ_INT(sc_json_finish(&j), 0);
+	CHECK(b.data && strcmp(b.data, "[1.5,0.0,-1,-0.5,1234.567,0.07,-922337203685477580.8]") == 0);
+	if (b.data)
+		fprintf(stderr, "decimals: %s\n", b.data);
+	sc_outbuf_free(&b);
+
+	sc_outbuf_init(&b, 4096);
+	sc_json_init(&j, &b);
+	sc_json_decimal(&j, 1, 7);
+	CHECK_EQ_INT(sc_json_finish(&j), -EINVAL);
+	sc_outbuf_free(&b);
+}
+
 int main(void)
 {
+	test_decimal();
 	test_escaping();
 	test_document();
 	test_misuse();
