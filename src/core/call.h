@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/history.h"
 #include "policy/policy.h"
 #include "sip/ua.h"
 
@@ -27,6 +28,15 @@ struct sc_call {
 	char last_end[SC_SIP_UA_REASON_MAX]; // why the last call ended ("" before the first)
 	unsigned last_code;     // the SIP status behind it, 0 when none
 	uint64_t calls;         // calls that ended, since start
+	// The live call's record for the history, finished when the call ends.
+	struct sc_history_entry rec;
+	uint64_t invite_ms;     // our INVITE left (outgoing) or theirs arrived (incoming); 0 unknown
+	uint64_t ack_ms;        // the ACK of our 200 arrived (incoming); 0 before
+	uint64_t secure_ms;     // SRTP keyed; 0 before
+	bool local_hangup;      // this site hung up, cancelled or declined
+	bool flow_lost;         // the call's TLS connection broke
+	int appliance_end;      // the enum sc_history_end the appliance ended the call with; -1
+	bool record_ready;      // REC holds a finished call: take it with sc_call_take_record
 };
 
 void sc_call_init(struct sc_call *c, uint64_t now_ms);
@@ -34,8 +44,42 @@ const char *sc_call_state_name(enum sc_sip_ua_call_state s);
 
 // Applies a UA event (only SC_SIP_UA_EV_STATE changes anything). Returns true and LINE, to
 // log once, when the state changed: "call: ringing-in -> in-call (lyon): answered ...".
+// WALL_S (UTC seconds) dates a call that begins. When the call ends, its history record is
+// finished: who ended it and how, from the notes below and the event's code and reason.
 bool sc_call_apply(struct sc_call *c, const struct sc_sip_ua_event *ev, uint64_t now_ms,
-		   char *line, size_t line_len);
+		   int64_t wall_s, char *line, size_t line_len);
+
+// What the service sees besides the UA's state events, for the history record. Each is
+// ignored when it does not apply to the call as it stands.
+void sc_call_note_invite_sent(struct sc_call *c, uint64_t now_ms); // outgoing, first INVITE
+void sc_call_note_ack(struct sc_call *c, uint64_t now_ms);         // incoming, in call
+void sc_call_note_local_hangup(struct sc_call *c);                 // operator or button
+void sc_call_note_appliance_end(struct sc_call *c, enum sc_history_end why);
+void sc_call_note_flow_lost(struct sc_call *c);
+void sc_call_note_codec(struct sc_call *c, const char *codec);
+// ZRTP keyed the call; the names as ZRTP spells them ("AES1", "X255"...).
+struct sc_call_security_names {
+	const char *cipher, *key_agreement, *hash, *auth_tag, *sas_type, *cache;
+	bool verified;
+};
+void sc_call_note_secure(struct sc_call *c, const struct sc_call_security_names *sec,
+			 uint64_t now_ms);
+void sc_call_note_verified(struct sc_call *c);
+// The latest quality figures while audio flows (the last ones before the end are kept).
+struct sc_call_quality {
+	double loss_pct, jitter_ms, rtt_ms; // rtt_ms < 0: not measured yet
+	uint32_t jb_delay_ms;
+	int64_t lost;
+	uint64_t late;
+};
+void sc_call_note_quality(struct sc_call *c, const struct sc_call_quality *q);
+// The call goes away without its final event (sealcalld stops): finish its record now.
+void sc_call_abandon(struct sc_call *c, uint64_t now_ms, const char *reason);
+// True once, with the finished record of the call that ended.
+bool sc_call_take_record(struct sc_call *c, struct sc_history_entry *out);
+// An incoming INVITE refused before it became a call (busy, unknown caller...).
+void sc_call_refused_record(int64_t wall_s, const char *peer, unsigned code, const char *reason,
+			    struct sc_history_entry *out);
 
 // rules.auto_answer: a call that starts ringing in is answered by the appliance itself.
 bool sc_call_wants_auto_answer(const struct sc_rules *rules, const struct sc_sip_ua_event *ev);
@@ -66,6 +110,14 @@ struct sc_call_status {
 	const char *headset;      // "vheadset (48000 Hz)", or "absent: why"; "" when not known
 	bool muted;
 	int volume;               // -1 when not known
+	// Quality while the call's audio flows (RTCP and the jitter buffer); figures in tenths.
+	bool have_quality;
+	int64_t loss_pct10;       // of the far site's packets
+	int64_t jitter_ms10;
+	int64_t rtt_ms10;         // -1 until a report of ours has been answered
+	int64_t jb_delay_ms, jb_target_ms;
+	uint64_t lost, late, concealed;
+	const struct sc_history_entry *last_call; // the newest call of the history, or NULL
 };
 
 // Fills the state, peer, direction and duration from C at NOW_MS; the caller adds the

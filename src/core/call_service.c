@@ -3,9 +3,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
@@ -16,6 +18,7 @@
 #include "audio/prompts.h"
 #include "core/call_rtp.h"
 #include "core/headset.h"
+#include "core/history.h"
 #include "media/call_cache_cli.h"
 #include "sip/tls_transport.h"
 #include "sip/ua.h"
@@ -28,6 +31,11 @@
 #define VERIFY_GRACE_MS 60000
 // An outcome tone (busy, unreachable, error) plays this long, then the earpiece is quiet.
 #define OUTCOME_TONE_MS 4000
+// The call's tunnel is looked at this often; the "tunnel down" prompt is said once per
+// loss, and not again within this long (the appliance's state and the call's own peer
+// usually go down together).
+#define TUNNEL_WATCH_MS 1000
+#define TUNNEL_PROMPT_QUIET_MS 5000
 
 // What the service keeps with each TLS connection (sc_sip_conn_set_user).
 struct conn_ctx {
@@ -61,12 +69,18 @@ struct sc_call_service {
 	struct sc_loop_timer *verify_timer; // rules.require_verified_sas
 	struct sc_loop_timer *tone_timer;   // stops an outcome tone
 	char end_reason[SC_SIP_UA_REASON_MAX]; // why the appliance itself ends the call
+	enum sc_history_end end_kind;          // ... in the history's words
 	char keep_end_reason[SC_SIP_UA_REASON_MAX]; // shown as the last call's end
 	bool secure;
 	bool verified;
 	struct sc_call_media_security security;
 	char media_state[16];
 	char headset_line[160];
+	struct sc_history history;
+	bool history_write_failed; // said once until a write works again
+	struct sc_loop_timer *watch_timer;  // the live call's tunnel
+	bool call_peer_was_up;
+	uint64_t tunnel_prompt_ms;          // when "tunnel down" was last said; 0 never
 };
 
 // ---- connections ----
@@ -130,10 +144,14 @@ static void send_on(struct sc_call_service *s, uint64_t flow, const char *data, 
 		return;
 	}
 	int r = sc_sip_conn_send(x->conn, data, len);
-	if (r < 0)
+	if (r < 0) {
 		sc_warn("sip: cannot send to %s: %s", sc_sip_conn_describe(x->conn), strerror(-r));
-	else
-		s->sends++;
+		return;
+	}
+	s->sends++;
+	// the SIP part of the set-up time runs from here (history)
+	if (len > 7 && memcmp(data, "INVITE ", 7) == 0)
+		sc_call_note_invite_sent(&s->call, sc_loop_now_ms());
 }
 
 static void connect_to(struct sc_call_service *s, const struct sc_directory_entry *site)
@@ -170,6 +188,130 @@ static void reset_security(struct sc_call_service *s)
 	s->verified = false;
 	memset(&s->security, 0, sizeof(s->security));
 	sc_loop_timer_stop(s->verify_timer);
+}
+
+// ---- the history ----
+
+static void history_warn(void *ctx, const char *message)
+{
+	(void)ctx;
+	sc_warn("history: %s", message);
+}
+
+static void history_record(struct sc_call_service *s, const struct sc_history_entry *e)
+{
+	char why[SC_PATH_MAX + 128];
+	sc_history_add(&s->history, e);
+	int r = sc_history_save(&s->history, why, sizeof(why));
+	if (r < 0 && !s->history_write_failed)
+		sc_warn("history: %s; calls are kept in memory until it can be written (sealcalld "
+			"must be able to write the folder of media.zrtp.cache_file)", why);
+	else if (r == 0 && s->history_write_failed)
+		sc_notice("history: %s written again", s->history.path);
+	s->history_write_failed = r < 0;
+}
+
+static void take_record(struct sc_call_service *s)
+{
+	struct sc_history_entry e;
+	if (sc_call_take_record(&s->call, &e))
+		history_record(s, &e);
+}
+
+// The call's codec and quality as they stand, for its history record. Taken before every
+// input to the UA, since that may end the call and free its media.
+static void sample_call(struct sc_call_service *s)
+{
+	if (s->call.state == SC_SIP_UA_IDLE || !s->ua)
+		return;
+	struct sc_sip_ua_call_info info;
+	sc_sip_ua_call_info(s->ua, &info);
+	sc_call_note_codec(&s->call, info.codec);
+	struct sc_call_media_stats ms;
+	if (s->rtp && sc_call_rtp_stats(s->rtp, &ms) && ms.secure) {
+		struct sc_call_quality q = { .loss_pct = ms.rx_loss_pct, .jitter_ms = ms.jitter_ms,
+					     .rtt_ms = ms.rtt_ms, .jb_delay_ms = ms.jb_delay_ms,
+					     .lost = ms.rx_lost, .late = ms.jitter.late };
+		sc_call_note_quality(&s->call, &q);
+	}
+}
+
+// An INVITE refused before it rang (busy, unknown caller, no headset...) is a call attempt
+// the operator wants to see; a refused re-INVITE of the live call is not.
+static void record_refused(struct sc_call_service *s, const struct sc_sip_ua_event *ev)
+{
+	if (strncmp(ev->reason, "INVITE ", 7) != 0)
+		return;
+	if (s->call.state != SC_SIP_UA_IDLE && ev->flow == s->call.flow)
+		return;
+	struct conn_ctx *x = ctx_by_flow(s, ev->flow);
+	const struct sc_sip_identity *id = x ? sc_sip_conn_identity(x->conn) : NULL;
+	const char *peer = id && id->entry ? id->entry->name : id && id->san[0] ? id->san : "unknown";
+	struct sc_history_entry e;
+	sc_call_refused_record((int64_t)time(NULL), peer, ev->code, ev->reason, &e);
+	history_record(s, &e);
+}
+
+static void open_history(struct sc_call_service *s)
+{
+	char dir[SC_PATH_MAX], path[SC_PATH_MAX + 16];
+	snprintf(dir, sizeof(dir), "%s", s->p->media.zrtp.cache_file);
+	snprintf(path, sizeof(path), "%s/history", dirname(dir));
+	int r = sc_history_init(&s->history, path);
+	if (r < 0) {
+		sc_warn("history: cannot keep a call history in %s: %s; calls are not remembered "
+			"(choose a shorter media.zrtp.cache_file path)", path, strerror(-r));
+		sc_history_free(&s->history);
+		sc_history_init(&s->history, "");
+		return;
+	}
+	sc_history_load(&s->history, history_warn, s);
+	sc_info("history: %zu call(s) remembered in %s", sc_history_count(&s->history), path);
+}
+
+// ---- the tunnel under the call ----
+
+static bool call_peer_up(struct sc_call_service *s)
+{
+	const struct sc_directory_entry *e =
+		s->call.peer[0] ? sc_policy_directory_find(s->p, s->call.peer) : NULL;
+	if (!e)
+		return true; // an unknown caller: the appliance's own state speaks for it
+	return sc_vpn_address_is_up(s->vpn, e->address.family, e->address.addr);
+}
+
+static void say_tunnel_down(struct sc_call_service *s, const char *why)
+{
+	uint64_t now = sc_loop_now_ms();
+	if (s->tunnel_prompt_ms && now - s->tunnel_prompt_ms < TUNNEL_PROMPT_QUIET_MS)
+		return;
+	if (!s->headset || !sc_headset_present(s->headset))
+		return;
+	s->tunnel_prompt_ms = now;
+	sc_notice("audio: saying \"tunnel down\": %s", why);
+	sc_headset_say(s->headset, SC_PROMPT_TUNNEL_DOWN, 0);
+}
+
+void sc_call_service_tunnel_down(struct sc_call_service *s, const char *why)
+{
+	if (s)
+		say_tunnel_down(s, why);
+}
+
+static void on_watch_timer(struct sc_loop *loop, struct sc_loop_timer *t, void *arg)
+{
+	(void)loop;
+	(void)t;
+	struct sc_call_service *s = arg;
+	if (s->call.state == SC_SIP_UA_IDLE)
+		return;
+	bool up = call_peer_up(s);
+	if (s->call_peer_was_up && !up) {
+		char why[SC_NAME_MAX + 64];
+		snprintf(why, sizeof(why), "the tunnel to %s went down during the call", s->call.peer);
+		say_tunnel_down(s, why);
+	}
+	s->call_peer_was_up = up;
 }
 
 // What the wearer hears as the call moves; the media's own prompts come with its events.
@@ -210,15 +352,25 @@ static void on_ua_event(struct sc_call_service *s, const struct sc_sip_ua_event 
 {
 	char line[SC_SIP_UA_REASON_MAX + 128], why[SC_SIP_UA_REASON_MAX];
 	uint64_t now = sc_loop_now_ms();
+	if (ev->type == SC_SIP_UA_EV_REFUSED)
+		record_refused(s, ev);
 	if (ev->type != SC_SIP_UA_EV_STATE)
 		return; // refusals and registration were logged by the UA
-	if (sc_call_apply(&s->call, ev, now, line, sizeof(line))) {
+	bool was_idle = s->call.state == SC_SIP_UA_IDLE;
+	if (sc_call_apply(&s->call, ev, now, (int64_t)time(NULL), line, sizeof(line))) {
 		if (ev->state == SC_SIP_UA_IDLE && ev->code >= 400)
 			sc_warn("%s", line);
 		else
 			sc_notice("%s", line);
 	}
+	if (was_idle && s->call.state != SC_SIP_UA_IDLE)
+		s->call_peer_was_up = call_peer_up(s);
+	// the appliance's own reason says more than the BYE it sent for it
+	if (s->call.record_ready && s->keep_end_reason[0])
+		snprintf(s->call.rec.reason, sizeof(s->call.rec.reason), "%.*s",
+			 (int)sizeof(s->call.rec.reason) - 1, s->keep_end_reason);
 	call_state_changed(s, ev);
+	take_record(s);
 	if (sc_call_wants_auto_answer(&s->p->rules, ev)) {
 		int r = sc_sip_ua_answer(s->ua, now, why, sizeof(why));
 		if (r == 0)
@@ -282,6 +434,10 @@ static void on_message(void *arg, struct sc_sip_conn *c, const char *msg, size_t
 			sc_sip_conn_describe(c));
 		return;
 	}
+	sample_call(s);
+	// the SIP part of an incoming call's set-up time ends here (history)
+	if (len > 4 && memcmp(msg, "ACK ", 4) == 0 && x->flow == s->call.flow)
+		sc_call_note_ack(&s->call, sc_loop_now_ms());
 	sc_sip_ua_receive(s->ua, x->flow, msg, len, sc_loop_now_ms());
 	pump(s);
 }
@@ -294,6 +450,9 @@ static void on_closed(void *arg, struct sc_sip_conn *c, int reason_errno, const 
 	if (!x)
 		return;
 	uint64_t now = sc_loop_now_ms();
+	sample_call(s);
+	if (x->up && x->flow == s->call.flow)
+		sc_call_note_flow_lost(&s->call);
 	if (x->up)
 		sc_sip_ua_flow_down(s->ua, x->flow, why, now);
 	else if (x->connect_pending)
@@ -308,6 +467,7 @@ static void on_timer(struct sc_loop *loop, struct sc_loop_timer *timer, void *ar
 	(void)loop;
 	(void)timer;
 	struct sc_call_service *s = arg;
+	sample_call(s);
 	sc_sip_ua_tick(s->ua, sc_loop_now_ms());
 	pump(s);
 }
@@ -315,10 +475,11 @@ static void on_timer(struct sc_loop *loop, struct sc_loop_timer *timer, void *ar
 // ---- the appliance ends a call itself ----
 
 // Deferred to a timer: media events come from inside the runtime, which a hang-up frees.
-static void end_call(struct sc_call_service *s, const char *reason)
+static void end_call(struct sc_call_service *s, enum sc_history_end kind, const char *reason)
 {
 	if (s->end_reason[0])
 		return;
+	s->end_kind = kind;
 	snprintf(s->end_reason, sizeof(s->end_reason), "%.*s", (int)sizeof(s->end_reason) - 1,
 		 reason);
 	sc_loop_timer_arm(s->end_timer, 0, 0);
@@ -334,6 +495,8 @@ static void on_end_timer(struct sc_loop *loop, struct sc_loop_timer *t, void *ar
 		return;
 	snprintf(s->keep_end_reason, sizeof(s->keep_end_reason), "%s", s->end_reason);
 	sc_warn("call: ending the call: %s", s->end_reason);
+	sample_call(s);
+	sc_call_note_appliance_end(&s->call, s->end_kind);
 	if (sc_sip_ua_hangup(s->ua, sc_loop_now_ms(), why, sizeof(why)) < 0)
 		s->keep_end_reason[0] = '\0';
 	s->end_reason[0] = '\0';
@@ -346,7 +509,7 @@ static void on_verify_timer(struct sc_loop *loop, struct sc_loop_timer *t, void 
 	(void)t;
 	struct sc_call_service *s = arg;
 	if (s->secure && !s->verified)
-		end_call(s, "the SAS was not verified within 60 s (rules.require_verified_sas): "
+		end_call(s, SC_HISTORY_END_SAS_NOT_VERIFIED, "the SAS was not verified within 60 s (rules.require_verified_sas): "
 			    "compare it and press the call button long, or run sealcall verify");
 }
 
@@ -372,6 +535,14 @@ static void on_secure(struct sc_call_service *s, const struct sc_call_media_secu
 		  sc_zrtp_hash_name(sec->hash), sc_zrtp_auth_name(sec->auth_tag), sec->sas,
 		  sc_zrtp_sas_name(sec->sas_type), sec->verified ? "verified" : "not verified",
 		  cache_names[sec->cache <= SC_ZRTP_CACHE_MISMATCH ? sec->cache : 0]);
+	struct sc_call_security_names names = {
+		.cipher = sc_zrtp_cipher_name(sec->cipher), .key_agreement = sc_zrtp_ka_name(sec->key_agreement),
+		.hash = sc_zrtp_hash_name(sec->hash), .auth_tag = sc_zrtp_auth_name(sec->auth_tag),
+		.sas_type = sc_zrtp_sas_name(sec->sas_type),
+		.cache = cache_names[sec->cache <= SC_ZRTP_CACHE_MISMATCH ? sec->cache : 0],
+		.verified = sec->verified,
+	};
+	sc_call_note_secure(&s->call, &names, sc_loop_now_ms());
 	if (s->headset) {
 		sc_headset_say(s->headset, SC_PROMPT_CALL_SECURED, 0);
 		sc_headset_say_sas(s->headset, sec->sas_type, sec->sas);
@@ -398,7 +569,7 @@ static void on_media_event(void *ctx, const struct sc_call_media_event *ev)
 				 "hangup; if the far site was reinstalled, sealcall forget %s)",
 				 s->call.peer[0] ? s->call.peer : "the caller", ev->reason,
 				 s->call.peer[0] ? s->call.peer : "NAME");
-			end_call(s, why);
+			end_call(s, SC_HISTORY_END_CACHE_MISMATCH, why);
 		} else {
 			sc_warn("media: ZRTP cache mismatch with %s: %s; the call goes on "
 				"(rules.on_cache_mismatch: warn): compare the SAS", s->call.peer, ev->reason);
@@ -407,11 +578,11 @@ static void on_media_event(void *ctx, const struct sc_call_media_event *ev)
 	case SC_CALL_MEDIA_EVENT_ALARM:
 		snprintf(why, sizeof(why), "ZRTP alarm%s: %s", ev->mitm ? " (possible relay)" : "",
 			 ev->reason);
-		end_call(s, why);
+		end_call(s, SC_HISTORY_END_FAILED, why);
 		break;
 	case SC_CALL_MEDIA_EVENT_FAILED:
 		snprintf(why, sizeof(why), "the call could not be secured: %s", ev->reason);
-		end_call(s, why);
+		end_call(s, SC_HISTORY_END_FAILED, why);
 		break;
 	case SC_CALL_MEDIA_EVENT_PEER_BYE:
 		sc_info("media: the peer sent its RTCP BYE");
@@ -433,6 +604,7 @@ static int verify_live_call(struct sc_call_service *s, char *why, size_t len)
 	if (r == 0) {
 		s->verified = true;
 		s->security.verified = true;
+		sc_call_note_verified(&s->call);
 		sc_loop_timer_stop(s->verify_timer);
 		sc_notice("media: %s", why);
 		if (s->headset)
@@ -483,6 +655,7 @@ static void hs_button(void *ctx, enum sc_button_action action, uint64_t time_ms)
 	int r = 0;
 	(void)time_ms;
 	sc_info("audio: button: %s", sc_button_action_name(action));
+	sample_call(s);
 	switch (action) {
 	case SC_BTN_CALL_HOTLINE:
 		hot = sc_policy_hotline(s->p);
@@ -499,6 +672,7 @@ static void hs_button(void *ctx, enum sc_button_action action, uint64_t time_ms)
 		r = sc_sip_ua_answer(s->ua, now, why, sizeof(why));
 		break;
 	case SC_BTN_HANGUP:
+		sc_call_note_local_hangup(&s->call);
 		r = sc_sip_ua_hangup(s->ua, now, why, sizeof(why));
 		break;
 	case SC_BTN_MARK_VERIFIED:
@@ -527,7 +701,7 @@ static void hs_presence(void *ctx, bool present)
 	if (s->ua)
 		sc_sip_ua_set_headset(s->ua, present);
 	if (!present && s->p->audio.on_unplug == SC_UNPLUG_HANGUP && s->call.state != SC_SIP_UA_IDLE)
-		end_call(s, "the headset was unplugged (audio.on_unplug: hangup)");
+		end_call(s, SC_HISTORY_END_UNPLUGGED, "the headset was unplugged (audio.on_unplug: hangup)");
 }
 
 // ---- what the UA asks the core ----
@@ -594,6 +768,7 @@ int sc_call_service_start(struct sc_loop *loop, const struct sc_policy *p, struc
 	s->p = p;
 	s->vpn = vpn;
 	sc_call_init(&s->call, sc_loop_now_ms());
+	open_history(s);
 	r = sc_sip_tls_global_init();
 	if (r < 0) {
 		sc_err("sip: the TLS library did not initialise");
@@ -624,8 +799,11 @@ int sc_call_service_start(struct sc_loop *loop, const struct sc_policy *p, struc
 		r = sc_loop_timer_new(loop, on_verify_timer, s, &s->verify_timer);
 	if (r == 0)
 		r = sc_loop_timer_new(loop, on_tone_timer, s, &s->tone_timer);
+	if (r == 0)
+		r = sc_loop_timer_new(loop, on_watch_timer, s, &s->watch_timer);
 	if (r < 0)
 		goto fail;
+	sc_loop_timer_arm(s->watch_timer, TUNNEL_WATCH_MS, TUNNEL_WATCH_MS);
 	struct sc_sip_ua_config cfg = {
 		.policy = p,
 		.local_uri = uri,
@@ -680,6 +858,8 @@ void sc_call_service_stop(struct sc_call_service *s)
 		return;
 	if (s->ua && s->tls) {
 		size_t before = s->sends;
+		sample_call(s);
+		sc_call_note_appliance_end(&s->call, SC_HISTORY_END_SHUTDOWN);
 		sc_sip_ua_shutdown(s->ua, sc_loop_now_ms());
 		pump(s);
 		// The BYE or un-REGISTER is only queued on its connection: let the loop write it,
@@ -693,6 +873,10 @@ void sc_call_service_stop(struct sc_call_service *s)
 			sc_loop_run_once(s->loop, 20);
 		}
 	}
+	// a call whose end did not come back in time is still a call of the history
+	sc_call_abandon(&s->call, sc_loop_now_ms(), "sealcalld stopped during the call");
+	take_record(s);
+	sc_history_free(&s->history);
 	sc_headset_free(s->headset);
 	s->headset = NULL;
 	sc_sip_tls_free(s->tls);
@@ -705,6 +889,7 @@ void sc_call_service_stop(struct sc_call_service *s)
 	sc_loop_timer_free(s->end_timer);
 	sc_loop_timer_free(s->verify_timer);
 	sc_loop_timer_free(s->tone_timer);
+	sc_loop_timer_free(s->watch_timer);
 	if (s->rng)
 		sc_zrtp_system_rng_free(s->rng);
 	if (s->tls_global)
@@ -749,12 +934,28 @@ static int cache_command(struct sc_call_service *s, const struct sc_control_requ
 	return r;
 }
 
+static int history_command(struct sc_call_service *s, const struct sc_control_request *req,
+			   struct sc_outbuf *body, char *err, size_t errlen)
+{
+	bool json;
+	size_t n;
+	sc_control_history_args(req, &json, &n);
+	int r = json ? sc_history_render_json(&s->history, n, body)
+		     : sc_history_render_text(&s->history, n, body);
+	if (r < 0)
+		snprintf(err, errlen, "cannot show the history: %s", strerror(-r));
+	return r;
+}
+
 int sc_call_service_command(struct sc_call_service *s, const struct sc_control_request *req,
 			    struct sc_outbuf *body, char *err, size_t errlen)
 {
 	char why[SC_SIP_UA_REASON_MAX] = "";
 	uint64_t now = sc_loop_now_ms();
 	int r;
+	if (req->op == SC_CONTROL_HISTORY)
+		return history_command(s, req, body, err, errlen);
+	sample_call(s);
 	switch (req->op) {
 	case SC_CONTROL_CALL:
 		r = sc_sip_ua_call(s->ua, req->argv[0], now, why, sizeof(why));
@@ -765,6 +966,7 @@ int sc_call_service_command(struct sc_call_service *s, const struct sc_control_r
 		r = sc_sip_ua_answer(s->ua, now, why, sizeof(why));
 		break;
 	case SC_CONTROL_HANGUP:
+		sc_call_note_local_hangup(&s->call);
 		r = sc_sip_ua_hangup(s->ua, now, why, sizeof(why));
 		break;
 	case SC_CONTROL_VERIFY:
@@ -826,7 +1028,8 @@ void sc_call_service_status(struct sc_call_service *s, struct sc_call_status *ou
 			 reg.reason[0] ? reg.reason : "registering");
 	out->registration = s->reg_line;
 	struct sc_call_media_stats ms;
-	if (sc_call_rtp_stats(s->rtp, &ms)) {
+	bool have_media = sc_call_rtp_stats(s->rtp, &ms);
+	if (have_media) {
 		snprintf(s->media_state, sizeof(s->media_state), "%s", sc_call_media_state_name(ms.state));
 		out->media = s->media_state;
 	}
@@ -843,6 +1046,18 @@ void sc_call_service_status(struct sc_call_service *s, struct sc_call_status *ou
 		out->verified = s->verified;
 		out->cache = cache_names[sec->cache <= SC_ZRTP_CACHE_MISMATCH ? sec->cache : 0];
 	}
+	if (have_media && ms.secure && ms.state == SC_CALL_MEDIA_SECURE) {
+		out->have_quality = true;
+		out->loss_pct10 = ms.rx_loss_pct >= 0 ? (int64_t)(ms.rx_loss_pct * 10.0 + 0.5) : -1;
+		out->jitter_ms10 = ms.jitter_ms >= 0 ? (int64_t)(ms.jitter_ms * 10.0 + 0.5) : -1;
+		out->rtt_ms10 = ms.rtt_ms >= 0 ? (int64_t)(ms.rtt_ms * 10.0 + 0.5) : -1;
+		out->jb_delay_ms = ms.jb_delay_ms;
+		out->jb_target_ms = ms.jb_target_ms;
+		out->lost = ms.rx_lost > 0 ? (uint64_t)ms.rx_lost : 0;
+		out->late = ms.jitter.late;
+		out->concealed = ms.counters.concealed_frames;
+	}
+	out->last_call = sc_history_newest(&s->history, 0);
 	if (s->headset) {
 		snprintf(s->headset_line, sizeof(s->headset_line), "%s", sc_headset_describe(s->headset));
 		out->headset = s->headset_line;

@@ -25,12 +25,16 @@ int sc_call_service_start(struct sc_loop *loop, const struct sc_policy *p, struc
 // up to a second to send that, then closes every connection and the listener. Safe with NULL.
 void sc_call_service_stop(struct sc_call_service *s);
 
-// `call NAME|URI`, `answer`, `hangup`: 0 with a line for the operator in BODY, or a
+// `call NAME|URI`, `answer`, `hangup`, ... and `history`: 0 with a line for the operator in BODY, or a
 // negative errno with the reason in ERR.
 int sc_call_service_command(struct sc_call_service *s, const struct sc_control_request *req,
 			    struct sc_outbuf *body, char *err, size_t errlen);
 
 // The call and SIP part of status; the strings stay valid until the next call into S.
 void sc_call_service_status(struct sc_call_service *s, struct sc_call_status *out);
+
+// The appliance went from ready to degraded (WHY: its reason): the headset says "tunnel
+// down", once. A call's own peer going stale is watched by the service itself. Safe with NULL.
+void sc_call_service_tunnel_down(struct sc_call_service *s, const char *why);
 
 #endif

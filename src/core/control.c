@@ -67,6 +67,36 @@ static bool volume_args_ok(const struct sc_control_request *req, char *err, size
 	return true;
 }
 
+// 1..200, without a sign or leading zero
+static bool count_ok(const char *v)
+{
+	size_t n = strlen(v);
+	if (n == 0 || n > 3 || v[0] == '0')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+	return atoi(v) <= SC_CONTROL_HISTORY_MAX;
+}
+
+// history, history json, history N, history json N
+static bool history_args_ok(const struct sc_control_request *req, char *err, size_t errlen)
+{
+	size_t i = 0;
+	if (i < req->argc && strcmp(req->argv[i], "json") == 0)
+		i++;
+	if (i < req->argc && count_ok(req->argv[i]))
+		i++;
+	if (i == req->argc)
+		return true;
+	if (count_ok(req->argv[i]) || strcmp(req->argv[i], "json") == 0)
+		snprintf(err, errlen, "'%.32s' out of place (usage: history [json] [N])", req->argv[i]);
+	else
+		snprintf(err, errlen, "unknown argument '%.32s' (usage: history [json] [N], N from 1 "
+			 "to %d)", req->argv[i], SC_CONTROL_HISTORY_MAX);
+	return false;
+}
+
 static const struct command commands[] = {
 	{ "status", SC_CONTROL_STATUS, 0, 1, status_args_ok, "status [json]" },
 	{ "call", SC_CONTROL_CALL, 1, 1, call_args_ok, "call NAME|URI" },
@@ -77,6 +107,7 @@ static const struct command commands[] = {
 	{ "forget", SC_CONTROL_FORGET, 1, 1, name_args_ok, "forget NAME|ZID" },
 	{ "mute", SC_CONTROL_MUTE, 0, 1, mute_args_ok, "mute [on|off]" },
 	{ "volume", SC_CONTROL_VOLUME, 1, 1, volume_args_ok, "volume 0..100" },
+	{ "history", SC_CONTROL_HISTORY, 0, 2, history_args_ok, "history [json] [N]" },
 };
 
 static const struct command *find_command(const char *name)
@@ -172,4 +203,16 @@ int sc_control_parse(const char *data, size_t len, struct sc_control_request *re
 int sc_control_wants_json(const struct sc_control_request *req)
 {
 	return req->argc >= 1 && strcmp(req->argv[req->argc - 1], "json") == 0;
+}
+
+void sc_control_history_args(const struct sc_control_request *req, bool *json, size_t *n)
+{
+	*json = false;
+	*n = SC_CONTROL_HISTORY_DEFAULT;
+	for (size_t i = 0; i < req->argc; i++) {
+		if (strcmp(req->argv[i], "json") == 0)
+			*json = true;
+		else if (count_ok(req->argv[i]))
+			*n = (size_t)atoi(req->argv[i]);
+	}
 }

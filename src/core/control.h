@@ -8,6 +8,7 @@
 #ifndef SC_CORE_CONTROL_H
 #define SC_CORE_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SC_CONTROL_REQUEST_MAX 256 // bytes, newline included
@@ -24,7 +25,11 @@ enum sc_control_op {
 	SC_CONTROL_FORGET,   // forget NAME|ZID: drop the retained secrets
 	SC_CONTROL_MUTE,     // mute [on|off]; without an argument it toggles
 	SC_CONTROL_VOLUME,   // volume 0..100
+	SC_CONTROL_HISTORY,  // history [json] [N]: the N newest calls (default 20, at most 200)
 };
+
+#define SC_CONTROL_HISTORY_DEFAULT 20
+#define SC_CONTROL_HISTORY_MAX 200
 
 struct sc_control_request {
 	enum sc_control_op op;
@@ -41,5 +46,8 @@ int sc_control_parse(const char *data, size_t len, struct sc_control_request *re
 
 // True when the request asks for JSON ("status json").
 int sc_control_wants_json(const struct sc_control_request *req);
+
+// The arguments of a parsed history request: JSON or text, and how many calls.
+void sc_control_history_args(const struct sc_control_request *req, bool *json, size_t *n);
 
 #endif

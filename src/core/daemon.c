@@ -67,6 +67,8 @@ static void log_transition(struct daemon *d, const struct sc_appliance_transitio
 	snprintf(status, sizeof(status), "STATUS=state: %s (%s)", sc_appliance_state_name(t->to),
 		 t->reason);
 	notify(status);
+	if (t->from == SC_APPLIANCE_READY && t->to == SC_APPLIANCE_DEGRADED)
+		sc_call_service_tunnel_down(d->calls, t->reason);
 	if (!d->notified_ready && (t->to == SC_APPLIANCE_READY || t->to == SC_APPLIANCE_DEGRADED)) {
 		d->notified_ready = true;
 		notify("READY=1");
@@ -267,6 +269,7 @@ static int handle_request(void *arg, const struct sc_control_request *req,
 	case SC_CONTROL_FORGET:
 	case SC_CONTROL_MUTE:
 	case SC_CONTROL_VOLUME:
+	case SC_CONTROL_HISTORY:
 		if (!d->calls) {
 			snprintf(err, errlen, "signaling is not running (the tunnel is not up yet)");
 			return -EAGAIN;

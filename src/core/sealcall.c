@@ -41,6 +41,7 @@ static int cmd_unverify(struct cli *cli, int argc, char **argv);
 static int cmd_forget(struct cli *cli, int argc, char **argv);
 static int cmd_mute(struct cli *cli, int argc, char **argv);
 static int cmd_volume(struct cli *cli, int argc, char **argv);
+static int cmd_history(struct cli *cli, int argc, char **argv);
 static int cmd_zrtp_inspect(struct cli *cli, int argc, char **argv);
 static int cmd_zrtp_cache(struct cli *cli, int argc, char **argv);
 static int cmd_provision(struct cli *cli, int argc, char **argv);
@@ -56,6 +57,8 @@ static const struct subcommand subcommands[] = {
 	{ "forget", cmd_forget, "forget NAME", "drop a site's ZRTP secrets (after it was reinstalled)" },
 	{ "mute", cmd_mute, "mute [on|off]", "mute the microphone (toggles without an argument)" },
 	{ "volume", cmd_volume, "volume 0..100", "set the earpiece volume" },
+	{ "history", cmd_history, "history [--json] [-n N]",
+	  "the N newest calls (default 20, at most 200), newest first" },
 	{ "zrtp-inspect", cmd_zrtp_inspect, "zrtp-inspect FILE...", "decode ZRTP packets from files" },
 	{ "zrtp-cache", cmd_zrtp_cache, "zrtp-cache [--file F] list|verify|unverify|forget",
 	  "the ZRTP cache file of a stopped daemon" },
@@ -238,6 +241,43 @@ static int cmd_mute(struct cli *cli, int argc, char **argv)
 static int cmd_volume(struct cli *cli, int argc, char **argv)
 {
 	return one_word(cli, argc, argv, "volume 0..100", false);
+}
+
+static int history_usage(struct cli *cli, const char *what)
+{
+	fprintf(stderr, "%s: history: %s (usage: sealcall history [--json] [-n N], N from 1 to %d)\n",
+		cli->prog, what, SC_CONTROL_HISTORY_MAX);
+	return EXIT_USAGE;
+}
+
+static int cmd_history(struct cli *cli, int argc, char **argv)
+{
+	bool json = false;
+	long n = SC_CONTROL_HISTORY_DEFAULT;
+	for (int i = 1; i < argc; i++) {
+		const char *count = NULL;
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
+			count = argv[++i];
+		else if (strncmp(argv[i], "-n", 2) == 0 && argv[i][2])
+			count = argv[i] + 2;
+		else if (strcmp(argv[i], "-n") == 0)
+			return history_usage(cli, "-n needs a number");
+		else
+			return history_usage(cli, "unknown argument");
+		if (count) {
+			char *end;
+			errno = 0;
+			n = strtol(count, &end, 10);
+			if (errno || *end || end == count || count[0] == '-' || count[0] == '+' ||
+			    n < 1 || n > SC_CONTROL_HISTORY_MAX)
+				return history_usage(cli, "-n needs a whole number of calls");
+		}
+	}
+	char request[64];
+	snprintf(request, sizeof(request), "history%s %ld", json ? " json" : "", n);
+	return control_call(cli, request);
 }
 
 // Offline: needs no daemon.

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 
+#include "core/history.h"
 #include "core/json.h"
 
 // Peer names, endpoints and reasons come from the policy and from WireGuard, not from the
@@ -16,6 +17,33 @@ static void put_safe(struct sc_outbuf *out, const char *s)
 		else
 			sc_outbuf_append(out, s, 1);
 	}
+}
+
+static void put_tenths(struct sc_outbuf *out, int64_t v)
+{
+	if (v < 0)
+		sc_outbuf_puts(out, "-");
+	else
+		sc_outbuf_printf(out, "%" PRId64 ".%" PRId64, v / 10, v % 10);
+}
+
+// quality: loss 0.0% jitter 1.2 ms rtt 2.3 ms jitter-buffer 40 ms (target 40 ms) late 0 lost 0
+static void render_quality_text(const struct sc_call_status *c, struct sc_outbuf *out)
+{
+	sc_outbuf_puts(out, "quality: loss ");
+	put_tenths(out, c->loss_pct10);
+	sc_outbuf_puts(out, "% jitter ");
+	put_tenths(out, c->jitter_ms10);
+	sc_outbuf_puts(out, " ms rtt ");
+	put_tenths(out, c->rtt_ms10);
+	sc_outbuf_printf(out, " ms jitter-buffer %" PRId64 " ms (target %" PRId64 " ms) late %" PRIu64
+			 " lost %" PRIu64 " concealed %" PRIu64, c->jb_delay_ms, c->jb_target_ms,
+			 c->late, c->lost, c->concealed);
+	if (*c->codec) {
+		sc_outbuf_puts(out, " codec ");
+		put_safe(out, c->codec);
+	}
+	sc_outbuf_puts(out, "\n");
 }
 
 // sip: / registration: / call: / last call: lines, each only when it has something to say.
@@ -84,9 +112,18 @@ static void render_call_text(const struct sc_call_status *c, struct sc_outbuf *o
 			sc_outbuf_puts(out, " muted");
 		sc_outbuf_puts(out, "\n");
 	}
+	if (c->have_quality)
+		render_quality_text(c, out);
 	if (*c->last_end) {
 		sc_outbuf_puts(out, "last call: ");
 		put_safe(out, c->last_end);
+		sc_outbuf_puts(out, "\n");
+	}
+	if (c->last_call) {
+		char summary[SC_HISTORY_REASON_MAX + 512];
+		sc_history_summary(c->last_call, summary, sizeof(summary));
+		sc_outbuf_puts(out, "last call summary: ");
+		put_safe(out, summary);
 		sc_outbuf_puts(out, "\n");
 	}
 }
@@ -137,6 +174,35 @@ static void json_field(struct sc_json *j, const char *key, const char *value)
 	sc_json_string(j, value);
 }
 
+static void json_tenths(struct sc_json *j, const char *key, int64_t v)
+{
+	sc_json_key(j, key);
+	if (v < 0)
+		sc_json_int(j, -1);
+	else
+		sc_json_decimal(j, v, 1);
+}
+
+static void render_quality_json(const struct sc_call_status *c, struct sc_json *j)
+{
+	sc_json_object_begin(j);
+	json_field(j, "codec", c->codec);
+	json_tenths(j, "loss_pct", c->loss_pct10);
+	json_tenths(j, "jitter_ms", c->jitter_ms10);
+	json_tenths(j, "rtt_ms", c->rtt_ms10);
+	sc_json_key(j, "jitter_buffer_ms");
+	sc_json_int(j, c->jb_delay_ms);
+	sc_json_key(j, "jitter_buffer_target_ms");
+	sc_json_int(j, c->jb_target_ms);
+	sc_json_key(j, "late");
+	sc_json_uint(j, c->late);
+	sc_json_key(j, "lost");
+	sc_json_uint(j, c->lost);
+	sc_json_key(j, "concealed");
+	sc_json_uint(j, c->concealed);
+	sc_json_object_end(j);
+}
+
 static void render_call_json(const struct sc_call_status *c, struct sc_json *j)
 {
 	sc_json_key(j, "sip");
@@ -155,6 +221,16 @@ static void render_call_json(const struct sc_call_status *c, struct sc_json *j)
 	json_field(j, "tls_cipher", c->tls_cipher);
 	json_field(j, "codec", c->codec);
 	json_field(j, "last_end", c->last_end);
+	sc_json_key(j, "quality");
+	if (c->have_quality)
+		render_quality_json(c, j);
+	else
+		sc_json_null(j);
+	sc_json_key(j, "last_call");
+	if (c->last_call)
+		sc_history_entry_json(c->last_call, j);
+	else
+		sc_json_null(j);
 	sc_json_key(j, "security");
 	if (!c->media || !*c->media) {
 		sc_json_null(j);

@@ -93,7 +93,7 @@ static void test_bytes_refused(void)
 
 static void test_commands_refused(void)
 {
-	REFUSED_S("foo\n", "unknown command 'foo' (commands: status, call, answer, hangup, verify, unverify, forget, mute, volume)");
+	REFUSED_S("foo\n", "unknown command 'foo' (commands: status, call, answer, hangup, verify, unverify, forget, mute, volume, history)");
 	REFUSED_S("STATUS\n", "unknown command 'STATUS'");
 	REFUSED_S("status json extra\n", "wrong number of arguments for status (usage: status [json])");
 	REFUSED_S("status xml\n", "unknown argument 'xml' (usage: status [json])");
