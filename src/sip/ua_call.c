@@ -106,13 +106,12 @@ static int parse_hash_attr(const char *attr, struct sc_sdp_zrtp_hash *h)
 	return 0;
 }
 
-// Codecs this build can send: G.711 only until the audio layer has Opus.
+// Codecs we offer and accept: all the policy lists (Opus, PCMU, PCMA), in its order.
 static size_t usable_codecs(const struct sc_policy *p, enum sc_codec *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < p->media.n_codecs && i < SC_MAX_LIST; i++)
-		if (p->media.codecs[i] != SC_CODEC_OPUS)
-			out[n++] = p->media.codecs[i];
+		out[n++] = p->media.codecs[i];
 	return n;
 }
 
@@ -123,8 +122,7 @@ int ua_prepare_media(struct sc_sip_ua *ua, struct ua_call *c, const struct ua_fl
 	memset(l, 0, sizeof(*l));
 	l->n_codecs = usable_codecs(ua->policy, l->codecs);
 	if (l->n_codecs == 0) {
-		ua_say(why, why_len, "media.codecs lists only opus, which this build cannot send yet; "
-			 "add pcmu or pcma");
+		ua_say(why, why_len, "media.codecs lists no codec; add opus, pcmu or pcma");
 		return -ENOTSUP;
 	}
 	char hash[96] = "";
@@ -442,7 +440,7 @@ int sc_sip_ua_call(struct sc_sip_ua *ua, const char *dest, uint64_t now, char *w
 	}
 	enum sc_codec codecs[SC_MAX_LIST];
 	if (usable_codecs(p, codecs) == 0) {
-		ua_say(why, why_len, "media.codecs lists only opus, which this build cannot send yet");
+		ua_say(why, why_len, "media.codecs lists no codec; add opus, pcmu or pcma");
 		return -ENOTSUP;
 	}
 	struct ua_call *c = ua_call_new(ua, true);

@@ -61,8 +61,10 @@ static void test_call_answer_hangup(void)
 	CHECK_STR_CONTAINS(sdp, "o=sealcall ");
 	CHECK_STR_CONTAINS(sdp, " IN IP4 10.77.0.1\r\n");
 	CHECK_STR_CONTAINS(sdp, "c=IN IP4 10.77.0.1\r\n");
-	CHECK_STR_CONTAINS(sdp, "m=audio 16386 RTP/AVP 0 8 101\r\n"); // no Opus yet
-	CHECK(strstr(sdp, "opus") == NULL);
+	// the policy's order: Opus first, then G.711; telephone events as before
+	CHECK_STR_CONTAINS(sdp, "m=audio 16386 RTP/AVP 96 0 8 101\r\n");
+	CHECK_STR_CONTAINS(sdp, "a=rtpmap:96 opus/48000/2\r\n");
+	CHECK_STR_CONTAINS(sdp, "a=fmtp:96 maxaveragebitrate=24000; useinbandfec=1\r\n");
 	CHECK_STR_CONTAINS(sdp, "a=rtpmap:101 telephone-event/8000\r\n");
 	CHECK_STR_CONTAINS(sdp, "a=ptime:20\r\n");
 	CHECK_STR_CONTAINS(sdp, "a=zrtp-hash:1.10 0000000000000000000000000000000000000000000000000000000000000001\r\n");
@@ -85,7 +87,7 @@ static void test_call_answer_hangup(void)
 	CHECK(ok != NULL);
 	CHECK_STR_CONTAINS(h_header(ok, "Contact"), "<sips:lyon@10.77.0.2:5061>");
 	CHECK_STR_CONTAINS(h_body(ok), "c=IN IP4 10.77.0.2\r\n");
-	CHECK_STR_CONTAINS(h_body(ok), "m=audio 16388 RTP/AVP 0 8 101\r\n");
+	CHECK_STR_CONTAINS(h_body(ok), "m=audio 16388 RTP/AVP 96 0 8 101\r\n");
 	CHECK_STR_CONTAINS(h_body(ok), "a=zrtp-hash:1.10 0000000000000000000000000000000000000000000000000000000000000002\r\n");
 	CHECK_EQ_INT(h_sent_count(&paris, "ACK sips:lyon@10.77.0.2:5061 SIP/2.0"), 1);
 	CHECK_EQ_INT(h_state(&paris), SC_SIP_UA_IN_CALL);
@@ -95,7 +97,7 @@ static void test_call_answer_hangup(void)
 	CHECK_EQ_INT(paris.media.started, 1);
 	CHECK_EQ_INT(paris.media.last.remote_port, 16388);
 	CHECK(strcmp(paris.media.last.remote_addr.addr, "10.77.0.2") == 0);
-	CHECK(strcmp(paris.media.last.codec.encoding, "PCMU") == 0);
+	CHECK(strcmp(paris.media.last.codec.encoding, "opus") == 0);
 	CHECK_EQ_INT(paris.media.last.n_remote_zrtp_hash, 1);
 	CHECK(strcmp(paris.media.last.remote_zrtp_hash[0].hash + 60, "0002") == 0);
 	CHECK_EQ_INT(lyon.media.started, 1);
@@ -104,7 +106,7 @@ static void test_call_answer_hangup(void)
 
 	struct sc_sip_ua_call_info info;
 	sc_sip_ua_call_info(paris.ua, &info);
-	CHECK(info.outgoing && strcmp(info.peer, "lyon") == 0 && strcmp(info.codec, "PCMU") == 0);
+	CHECK(info.outgoing && strcmp(info.peer, "lyon") == 0 && strcmp(info.codec, "opus") == 0);
 	CHECK(info.connected_at == h_now);
 
 	// paris hangs up: BYE, 200, both idle, media released
