@@ -11,10 +11,24 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "audio/resample.h"
+#include "audio/sample_fifo.h"
 #include "base/log.h"
 #include "base/strutil.h"
+#include "core/headset.h"
 #include "media/call_media.h"
+#include "sip/sdp.h"
 #include "zrtp/cache.h"
+
+// The headset's frames and the call's differ in rate when a G.711 call runs on a headset
+// kept at 48 kHz for Opus: each direction goes through a resampler and a queue that hands
+// out whole frames of the other rate.
+struct rate_bridge {
+	bool active;
+	struct sc_resampler *down, *up; // headset -> call, call -> headset
+	struct sc_sample_fifo to_call, to_headset;
+	size_t call_frame, headset_frame;
+};
 
 struct sc_call_rtp {
 	const struct sc_policy *p;
@@ -32,7 +46,13 @@ struct sc_call_rtp {
 	struct sc_loop_timer *timer;
 	bool started;
 	uint64_t send_errors;
+	uint32_t headset_rate;
+	struct rate_bridge bridge;
+	uint64_t next_stats_ms;
 };
+
+// How often a call's media counters are logged (debug), and once more at its end (info).
+#define STATS_LOG_MS 5000
 
 #define RECV_BATCH 64
 #define POP_BATCH 256
@@ -56,6 +76,7 @@ int sc_call_rtp_new(const struct sc_policy *p, const char *ifname, void *rng_ctx
 	}
 	r->p = p;
 	r->fd = -1;
+	r->headset_rate = sc_headset_rate_for(p);
 	r->rng = rng_ctx;
 	sc_strcpy(r->ifname, sizeof(r->ifname), ifname);
 	char why[200] = "";
@@ -69,6 +90,29 @@ int sc_call_rtp_new(const struct sc_policy *p, const char *ifname, void *rng_ctx
 	}
 	*out = r;
 	return 0;
+}
+
+static void log_media(struct sc_call_rtp *r, bool final)
+{
+	struct sc_call_media_stats st;
+	sc_call_media_get_stats(r->media, &st);
+	const struct sc_media_counters *m = &st.media.counters;
+	const struct sc_call_media_counters *c = &st.counters;
+	// The SRTP side (ROC, authentication, replay) says whether a long call crossed the RTP
+	// sequence wrap cleanly; the playout side what the listener heard.
+	const struct sc_jb_stats *j = &st.jitter;
+	sc_log(final ? SC_LOG_INFO : SC_LOG_DEBUG,
+	       "media: %s%s: tx %llu rtp (roc %u) rx %llu rtp (roc %u) lost %lld; srtp auth failures "
+	       "%llu replayed %llu too old %llu; played %llu rebuilt %llu concealed %llu silence %llu; "
+	       "jitter buffer %u ms (target %u) late %llu inserted %llu dropped %llu",
+	       final ? "call ended, " : "", st.codec, (unsigned long long)m->tx_rtp, st.media.rtp.tx_roc,
+	       (unsigned long long)m->rx_rtp, st.media.rtp.rx_roc, (long long)st.rx_lost,
+	       (unsigned long long)m->rx_auth_failed, (unsigned long long)m->rx_replayed,
+	       (unsigned long long)m->rx_too_old, (unsigned long long)c->played_frames,
+	       (unsigned long long)c->fec_frames, (unsigned long long)c->concealed_frames,
+	       (unsigned long long)c->silence_frames, j->delay_ms, j->target_ms,
+	       (unsigned long long)j->late, (unsigned long long)j->inserted,
+	       (unsigned long long)j->dropped);
 }
 
 // Sends everything the runtime queued on the connected socket, then hands its events on.
@@ -91,6 +135,11 @@ static void flush(struct sc_call_rtp *r)
 		return;
 	int64_t next = sc_call_media_next_timeout(r->media);
 	uint64_t now = sc_loop_now_ms();
+	if (now >= r->next_stats_ms) {
+		if (r->next_stats_ms)
+			log_media(r, false);
+		r->next_stats_ms = now + STATS_LOG_MS;
+	}
 	if (next < 0)
 		sc_loop_timer_stop(r->timer);
 	else
@@ -124,9 +173,48 @@ static void on_readable(struct sc_loop *loop, int fd, uint32_t events, void *arg
 	flush(r);
 }
 
+static void bridge_free(struct rate_bridge *b)
+{
+	sc_resampler_free(b->down);
+	sc_resampler_free(b->up);
+	sc_sample_fifo_free(&b->to_call);
+	sc_sample_fifo_free(&b->to_headset);
+	memset(b, 0, sizeof(*b));
+}
+
+// Queues start with an eighth of a frame of silence: the resampler's output per frame
+// varies by a sample, and the margin keeps every tick at exactly one frame each way.
+static int bridge_new(struct rate_bridge *b, uint32_t headset_rate, uint32_t call_rate,
+		      uint32_t ptime_ms)
+{
+	memset(b, 0, sizeof(*b));
+	b->call_frame = (size_t)call_rate / 1000 * ptime_ms;
+	b->headset_frame = (size_t)headset_rate / 1000 * ptime_ms;
+	int16_t zeros[SC_CALL_MEDIA_MAX_FRAME / 8] = { 0 };
+	int rc = sc_resampler_new(headset_rate, call_rate, SC_RESAMPLE_QUALITY, &b->down);
+	if (rc == 0)
+		rc = sc_resampler_new(call_rate, headset_rate, SC_RESAMPLE_QUALITY, &b->up);
+	if (rc == 0)
+		rc = sc_sample_fifo_init(&b->to_call, 4 * b->call_frame);
+	if (rc == 0)
+		rc = sc_sample_fifo_init(&b->to_headset, 4 * b->headset_frame);
+	if (rc < 0) {
+		bridge_free(b);
+		return rc;
+	}
+	sc_sample_fifo_push(&b->to_call, zeros, b->call_frame / 8);
+	sc_sample_fifo_push(&b->to_headset, zeros, b->headset_frame / 8);
+	b->active = true;
+	return 0;
+}
+
 static void release(void *ctx)
 {
 	struct sc_call_rtp *r = ctx;
+	if (r->media && r->started)
+		log_media(r, true);
+	bridge_free(&r->bridge);
+	r->next_stats_ms = 0;
 	if (r->media && r->started && sc_call_media_hangup(r->media, sc_loop_now_ms()) == 0) {
 		// the SRTCP BYE leaves before the socket closes; events are no longer wanted
 		struct sc_call_rtp_events keep = r->events;
@@ -211,6 +299,31 @@ static int bind_rtp(struct sc_call_rtp *r, int family, const uint8_t *addr)
 	return last;
 }
 
+#ifdef SEALCALL_TEST_HOOKS
+// Tests only (cmake -DSEALCALL_TEST_HOOKS=ON, never in the package): the first RTP sequence
+// number from the environment, so that a call reaches the 16-bit wrap in seconds.
+static void test_first_seq(struct sc_call_media_config *cfg)
+{
+	const char *v = getenv("SEALCALL_TEST_RTP_FIRST_SEQ");
+	uint32_t seq;
+	if (!v)
+		return;
+	if (sc_parse_u32(v, 0, 65535, &seq) < 0) {
+		sc_warn("media: SEALCALL_TEST_RTP_FIRST_SEQ='%s' is not a number 0..65535: ignored", v);
+		return;
+	}
+	cfg->fixed_first_seq = true;
+	cfg->first_seq = (uint16_t)seq;
+	sc_warn("media: test hook: the call's first RTP sequence number is %u "
+		"(SEALCALL_TEST_RTP_FIRST_SEQ; a test build, not for production)", seq);
+}
+#else
+static void test_first_seq(struct sc_call_media_config *cfg)
+{
+	(void)cfg;
+}
+#endif
+
 static int prepare(void *ctx, const struct sc_sip_ua_media_call *call, uint16_t *port,
 		   char *zrtp_hash, size_t hash_len)
 {
@@ -236,6 +349,7 @@ static int prepare(void *ctx, const struct sc_sip_ua_media_call *call, uint16_t 
 		.rng = sc_zrtp_system_rng,
 		.rng_ctx = r->rng,
 	};
+	test_first_seq(&cfg);
 	rc = sc_call_media_new(&cfg, &r->media);
 	if (rc == 0)
 		rc = sc_call_media_zrtp_hash(r->media, zrtp_hash, hash_len);
@@ -315,11 +429,15 @@ static int start(void *ctx, const struct sc_sdp_result *res)
 	snprintf(attr, sizeof(attr), "%s %s", res->remote_zrtp_hash[0].version,
 		 res->remote_zrtp_hash[0].hash);
 	int rc = sc_call_media_set_peer_zrtp_hash(r->media, attr);
-	enum sc_codec codec;
+	enum sc_codec codec = SC_CODEC_PCMU;
 	if (rc == 0)
 		rc = codec_of(res->codec.encoding, &codec);
 	if (rc == 0)
 		rc = sc_call_media_set_codec(r->media, codec, res->codec.pt);
+	uint32_t max_bitrate;
+	if (rc == 0 && !r->started && codec == SC_CODEC_OPUS &&
+	    sc_sdp_fmtp_u32(res->codec.fmtp, "maxaveragebitrate", &max_bitrate) == 0)
+		rc = sc_call_media_set_peer_max_bitrate(r->media, max_bitrate);
 	if (rc < 0) {
 		sc_err("media: the negotiated media cannot be used (%s, peer a=zrtp-hash %s): %s",
 		       res->codec.encoding, attr, strerror(-rc));
@@ -327,6 +445,15 @@ static int start(void *ctx, const struct sc_sdp_result *res)
 	}
 	if (r->started)
 		return 0; // a re-INVITE that kept the keying: the media runs on
+	uint32_t call_rate = sc_call_media_clock_rate(r->media);
+	if (call_rate != r->headset_rate) {
+		rc = bridge_new(&r->bridge, r->headset_rate, call_rate, r->p->media.ptime_ms);
+		if (rc < 0) {
+			sc_err("media: cannot convert between the headset's %u Hz and the codec's %u Hz: %s",
+			       r->headset_rate, call_rate, strerror(-rc));
+			return rc;
+		}
+	}
 	rc = connect_peer(r, res);
 	if (rc < 0)
 		return rc;
@@ -339,8 +466,16 @@ static int start(void *ctx, const struct sc_sdp_result *res)
 	}
 	r->started = true;
 	r->send_errors = 0;
-	sc_info("media: %s %s:%u <-> %s:%u started; ZRTP keys the call, nothing is sent in the "
-		"clear", res->codec.encoding, r->local, r->port, res->remote_addr.addr, res->remote_port);
+	struct sc_call_media_stats st;
+	sc_call_media_get_stats(r->media, &st);
+	char detail[64] = "";
+	if (codec == SC_CODEC_OPUS)
+		snprintf(detail, sizeof(detail), ", %u bit/s, in-band FEC when the peer reports loss",
+			 st.opus_bitrate);
+	sc_info("media: codec %s/%u (payload type %u, %u ms%s), headset at %u Hz; %s:%u <-> %s:%u "
+		"started; ZRTP keys the call, nothing is sent in the clear", st.codec, st.clock_rate,
+		st.payload_type, st.ptime_ms, detail, r->headset_rate, r->local, r->port,
+		res->remote_addr.addr, res->remote_port);
 	flush(r);
 	return 0;
 }
@@ -356,8 +491,25 @@ void sc_call_rtp_capture(struct sc_call_rtp *r, const int16_t *pcm, size_t sampl
 {
 	if (!r->media || !r->started)
 		return;
+	struct rate_bridge *b = &r->bridge;
 	// dropped before keys and after the end: counted by the runtime
-	(void)sc_call_media_capture(r->media, pcm, samples, now_ms);
+	if (!b->active) {
+		(void)sc_call_media_capture(r->media, pcm, samples, now_ms);
+		flush(r);
+		return;
+	}
+	int16_t conv[2 * SC_CALL_MEDIA_MAX_FRAME], frame[SC_CALL_MEDIA_MAX_FRAME];
+	if (samples != b->headset_frame)
+		return;
+	int k = sc_resampler_process(b->down, pcm, samples, conv, sizeof(conv) / sizeof(conv[0]));
+	if (k > 0)
+		sc_sample_fifo_push(&b->to_call, conv, (size_t)k);
+	for (int i = 0; i < 2 && sc_sample_fifo_len(&b->to_call) >= b->call_frame; i++) {
+		sc_sample_fifo_pop(&b->to_call, frame, b->call_frame);
+		(void)sc_call_media_capture(r->media, frame, b->call_frame, now_ms);
+	}
+	memset(conv, 0, sizeof(conv));
+	memset(frame, 0, sizeof(frame));
 	flush(r);
 }
 
@@ -365,7 +517,25 @@ bool sc_call_rtp_playout(struct sc_call_rtp *r, int16_t *pcm, size_t samples, ui
 {
 	if (!r->media || !r->started)
 		return false;
-	return sc_call_media_playout(r->media, now_ms, pcm, samples) >= 0;
+	struct rate_bridge *b = &r->bridge;
+	if (!b->active)
+		return sc_call_media_playout(r->media, now_ms, pcm, samples) >= 0;
+	int16_t conv[2 * SC_CALL_MEDIA_MAX_FRAME], frame[SC_CALL_MEDIA_MAX_FRAME];
+	if (samples != b->headset_frame)
+		return false;
+	for (int i = 0; i < 2 && sc_sample_fifo_len(&b->to_headset) < samples; i++) {
+		if (sc_call_media_playout(r->media, now_ms, frame, b->call_frame) < 0)
+			return false;
+		int k = sc_resampler_process(b->up, frame, b->call_frame, conv,
+					     sizeof(conv) / sizeof(conv[0]));
+		if (k > 0)
+			sc_sample_fifo_push(&b->to_headset, conv, (size_t)k);
+	}
+	size_t got = sc_sample_fifo_pop(&b->to_headset, pcm, samples);
+	memset(pcm + got, 0, (samples - got) * sizeof(*pcm));
+	memset(conv, 0, sizeof(conv));
+	memset(frame, 0, sizeof(frame));
+	return true;
 }
 
 bool sc_call_rtp_stats(const struct sc_call_rtp *r, struct sc_call_media_stats *out)

@@ -8,7 +8,13 @@
 // When the call is answered (start) the socket is connected to the peer's RTP address from
 // the SDP, which must lie inside a peer's allowed IPs (else the call is refused before a
 // packet leaves), the runtime is started, the socket is read into it, its timer runs on the
-// loop, and whatever it queues is sent. The headset moves audio through capture/playout.
+// loop, and whatever it queues is sent. The headset moves audio through capture/playout; when
+// its rate (sc_headset_rate_for) is not the codec's, each direction is converted here.
+//
+// Each call's media counters (RTP sent and received with their rollover counters, SRTP
+// authentication and replay drops, playout) are logged every 5 s at debug level and once at
+// the end of the call at info level. Built with SEALCALL_TEST_HOOKS (tests only), the call's
+// first RTP sequence number comes from SEALCALL_TEST_RTP_FIRST_SEQ when that is set.
 #ifndef SC_CORE_CALL_RTP_H
 #define SC_CORE_CALL_RTP_H
 
@@ -43,8 +49,8 @@ struct sc_sip_ua_media_ops sc_call_rtp_ops(struct sc_call_rtp *r);
 // The bound RTP port of the live call, 0 when none.
 uint16_t sc_call_rtp_port(const struct sc_call_rtp *r);
 
-// The headset's frames (8 kHz, ptime) into and out of the running call; playout returns
-// false when no call media runs (the headset then plays silence).
+// The headset's frames (sc_headset_rate_for the policy, ptime) into and out of the running
+// call; playout returns false when no call media runs (the headset then plays silence).
 void sc_call_rtp_capture(struct sc_call_rtp *r, const int16_t *pcm, size_t samples,
 			 uint64_t now_ms);
 bool sc_call_rtp_playout(struct sc_call_rtp *r, int16_t *pcm, size_t samples, uint64_t now_ms);

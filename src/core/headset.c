@@ -9,13 +9,16 @@
 #include "audio/alsa_headset.h"
 #include "audio/drift.h"
 #include "audio/evdev_input.h"
+#include "audio/resample.h"
+#include "audio/sample_fifo.h"
 #include "audio/sas_speech.h"
 #include "base/log.h"
 
 #define REPROBE_MS 1000
 #define MAX_FRAMES_PER_WAKE 16
-#define HEADSET_RATE 8000
-#define SC_CALL_FRAME_MAX 160 // 20 ms at 8 kHz
+#define G711_RATE 8000
+#define WIDEBAND_RATE 48000   // Opus's own rate: no conversion between headset and codec
+#define HEADSET_FRAME_MAX 960 // 20 ms at 48 kHz
 // A button node that cannot be opened logs why each time: retry it less often than the card.
 #define EVDEV_RETRY_TICKS 30
 
@@ -34,7 +37,12 @@ struct sc_headset {
 	struct sc_loop_timer *press_timer;
 	unsigned evdev_wait; // reprobe ticks until the button node is tried again
 	struct sc_drift drift;
+	uint32_t rate;             // of the frames between the headset and the call
 	struct sc_speech_player speech;
+	// The prompts are 8 kHz clips: at 48 kHz they go through a resampler and a queue that
+	// hands out whole frames.
+	struct sc_resampler *speech_rs;
+	struct sc_sample_fifo speech_q;
 	struct sc_tone_gen tone;
 	int tone_id;
 	bool muted;
@@ -66,12 +74,47 @@ static void mix(int16_t *dst, const int16_t *src, size_t n)
 	}
 }
 
+uint32_t sc_headset_rate_for(const struct sc_policy *p)
+{
+	for (size_t i = 0; i < p->media.n_codecs && i < SC_MAX_LIST; i++)
+		if (p->media.codecs[i] == SC_CODEC_OPUS)
+			return WIDEBAND_RATE;
+	return G711_RATE;
+}
+
+// The next N samples of speech at the headset's rate into OUT; false when nothing is said.
+static bool speech_fill(struct sc_headset *h, int16_t *out, size_t n)
+{
+	if (!h->speech_rs) {
+		if (sc_speech_player_done(&h->speech))
+			return false;
+		sc_speech_player_next(&h->speech, out, n);
+		return true;
+	}
+	// Whole 8 kHz chunks until a frame's worth is queued: the resampler gives within one
+	// sample of the exact ratio per call, so the queue never runs short mid-phrase.
+	size_t chunk = n * G711_RATE / h->rate;
+	int16_t in[HEADSET_FRAME_MAX], conv[2 * HEADSET_FRAME_MAX];
+	for (int i = 0; i < 3 && sc_sample_fifo_len(&h->speech_q) < n &&
+			!sc_speech_player_done(&h->speech); i++) {
+		sc_speech_player_next(&h->speech, in, chunk);
+		int k = sc_resampler_process(h->speech_rs, in, chunk, conv, sizeof(conv) / sizeof(conv[0]));
+		if (k > 0)
+			sc_sample_fifo_push(&h->speech_q, conv, (size_t)k);
+	}
+	if (sc_sample_fifo_len(&h->speech_q) == 0)
+		return false;
+	size_t got = sc_sample_fifo_pop(&h->speech_q, out, n);
+	memset(out + got, 0, (n - got) * sizeof(*out));
+	return true;
+}
+
 // One frame to the earpiece for each frame of the microphone: the capture clock paces both.
 static void move_frames(struct sc_headset *h)
 {
 	size_t n = sc_alsa_frame_samples(h->alsa);
-	int16_t cap[SC_CALL_FRAME_MAX], play[SC_CALL_FRAME_MAX], extra[SC_CALL_FRAME_MAX];
-	if (n == 0 || n > SC_CALL_FRAME_MAX)
+	int16_t cap[HEADSET_FRAME_MAX], play[HEADSET_FRAME_MAX], extra[HEADSET_FRAME_MAX];
+	if (n == 0 || n > HEADSET_FRAME_MAX)
 		return;
 	for (int i = 0; i < MAX_FRAMES_PER_WAKE && sc_alsa_read(h->alsa, cap) == 0; i++) {
 		uint64_t now = sc_loop_now_ms();
@@ -82,10 +125,8 @@ static void move_frames(struct sc_headset *h)
 			sc_tone_gen_fill(&h->tone, extra, n);
 			mix(play, extra, n);
 		}
-		if (!sc_speech_player_done(&h->speech)) {
-			sc_speech_player_next(&h->speech, extra, n);
+		if (speech_fill(h, extra, n))
 			mix(play, extra, n);
-		}
 		struct sc_alsa_status st;
 		sc_alsa_get_status(h->alsa, &st);
 		enum sc_drift_action d = sc_drift_observe(&h->drift, st.playback_queued, (int64_t)now);
@@ -260,13 +301,23 @@ int sc_headset_new(struct sc_loop *loop, const struct sc_policy *p,
 	h->ops = *ops;
 	h->tone_id = SC_HEADSET_NO_TONE;
 	h->volume = p->audio.volume_percent;
+	// One rate for every call: 48 kHz when Opus may be used (its calls then need no
+	// conversion; G.711 calls are converted in call_rtp.c), else G.711's 8 kHz.
+	h->rate = sc_headset_rate_for(p);
 	sc_speech_player_init(&h->speech);
-	uint32_t frame = HEADSET_RATE / 1000 * p->media.ptime_ms;
+	if (h->rate != SC_PROMPT_RATE) {
+		r = sc_resampler_new(SC_PROMPT_RATE, h->rate, SC_RESAMPLE_QUALITY, &h->speech_rs);
+		if (r == 0)
+			r = sc_sample_fifo_init(&h->speech_q, 4 * HEADSET_FRAME_MAX);
+		if (r < 0)
+			goto fail;
+	}
+	uint32_t frame = h->rate / 1000 * p->media.ptime_ms;
 	struct sc_drift_config dc = { .low_water = frame / 2, .high_water = frame * 5 };
 	r = sc_drift_init(&h->drift, &dc);
 	if (r < 0)
 		goto fail;
-	struct sc_alsa_config ac = { .device = p->audio.device, .rate = HEADSET_RATE,
+	struct sc_alsa_config ac = { .device = p->audio.device, .rate = h->rate,
 				     .frame_ms = p->media.ptime_ms, .volume = h->volume };
 	r = sc_alsa_new(&ac, &h->alsa);
 	if (r < 0) {
@@ -308,6 +359,8 @@ void sc_headset_free(struct sc_headset *h)
 	sc_loop_timer_free(h->reprobe);
 	sc_loop_timer_free(h->press_timer);
 	sc_alsa_free(h->alsa);
+	sc_resampler_free(h->speech_rs);
+	sc_sample_fifo_free(&h->speech_q);
 	free(h);
 }
 
@@ -322,7 +375,7 @@ void sc_headset_set_tone(struct sc_headset *h, int tone)
 		return;
 	h->tone_id = SC_HEADSET_NO_TONE;
 	const struct sc_tone_spec *spec = tone >= 0 ? sc_tone_spec_get((enum sc_tone)tone) : NULL;
-	if (spec && sc_tone_gen_init(&h->tone, spec, HEADSET_RATE, SC_TONE_DEFAULT_PEAK) == 0)
+	if (spec && sc_tone_gen_init(&h->tone, spec, h->rate, SC_TONE_DEFAULT_PEAK) == 0)
 		h->tone_id = tone;
 }
 
@@ -340,12 +393,15 @@ void sc_headset_say_sas(struct sc_headset *h, enum sc_zrtp_sas type, const char 
 
 bool sc_headset_speaking(const struct sc_headset *h)
 {
-	return !sc_speech_player_done(&h->speech);
+	return !sc_speech_player_done(&h->speech) || sc_sample_fifo_len(&h->speech_q) > 0;
 }
 
 void sc_headset_stop_speech(struct sc_headset *h)
 {
 	sc_speech_player_init(&h->speech);
+	sc_sample_fifo_clear(&h->speech_q);
+	if (h->speech_rs)
+		sc_resampler_reset(h->speech_rs);
 }
 
 void sc_headset_set_mute(struct sc_headset *h, bool muted)

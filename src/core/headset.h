@@ -3,6 +3,10 @@
 // buttons (audio/evdev_input.h), and what the wearer hears besides the call: tones and
 // spoken prompts, mixed over the call's audio.
 //
+// Frames run at one rate for the daemon's life (sc_headset_rate_for): 48 kHz when the policy
+// lists Opus, else 8 kHz; the ALSA layer converts from the device's own rate, and call_rtp.c
+// converts to a call's codec rate when it differs. The 8 kHz prompts are converted here.
+//
 // The capture clock paces everything: each captured frame goes to the call, and one frame
 // is written to the earpiece for it (the call's playout, or silence, with prompts and tones
 // on top). Drift between the two directions of the device is taken out by audio/drift.h on
@@ -22,7 +26,7 @@
 
 struct sc_headset_ops {
 	void *ctx;
-	// One captured frame (8 kHz, the policy's ptime).
+	// One captured frame (sc_headset_rate_for, the policy's ptime).
 	void (*captured)(void *ctx, const int16_t *pcm, size_t samples, uint64_t now_ms);
 	// Fills the frame the call plays now; false when no call media is running.
 	bool (*playout)(void *ctx, int16_t *pcm, size_t samples, uint64_t now_ms);
@@ -34,6 +38,9 @@ struct sc_headset_ops {
 #define SC_HEADSET_NO_TONE (-1)
 
 struct sc_headset;
+
+// The rate of the headset's frames for policy P: 48000 when media.codecs lists Opus, else 8000.
+uint32_t sc_headset_rate_for(const struct sc_policy *p);
 
 // Opens per audio.device and audio.input_device; a missing device or button node is not an
 // error (logged with the fix, looked for again every second).
