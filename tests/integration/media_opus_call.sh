@@ -143,7 +143,7 @@ sc_pass "paris's earpiece: lyon's 1.2 kHz tone for $hits half-seconds"
 port=$(grep -o 'RTP port [0-9.]*:[0-9]*' "$NETSIM_DIR/paris/sealcalld.log" | head -1 | sed 's/.*://')
 [[ -n $port ]] || sc_fail "no RTP port in paris's log"
 # SRTP packets of the call (RTP version 2, payload type 96, either direction): one size.
-sizes=$(tshark -n -r "$NETSIM_DIR/opus.pcap" -Y "udp.port == $port" -T fields -e udp.payload 2>/dev/null |
+sizes=$(tshark -n -r "$NETSIM_DIR/opus.pcap" -Y "udp.port == $port && !icmp" -T fields -e udp.payload 2>/dev/null |
 	python3 -c '
 import sys, collections
 sizes = collections.Counter()
