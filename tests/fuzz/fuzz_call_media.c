@@ -5,16 +5,19 @@
 // record of the input is one action on the target while the two keep talking.
 //
 // Input: a control byte (bits 0-2 stage, bit 3 target B instead of A, bits 4-5 key
-// agreement: X255, EC25, X255, DH3k), then records of a 2-byte length and bytes; a record's
-// first byte picks the action (see act()), the rest is its data.
+// agreement: X255, EC25, X255, DH3k, bit 6 Opus at 48 kHz instead of G.711), then records of
+// a 2-byte length and bytes; a record's first byte picks the action (see act()), the rest is
+// its data. With Opus, hostile packets reach the Opus decoder and its FEC path through a
+// keyed call.
 //
 // Besides the sanitizers, it aborts when the one invariant that matters breaks: a call
 // media that never had keys must never emit anything but ZRTP.
 //
 // Built with -DFUZZ_CALL_MEDIA_SEEDGEN it instead writes seeds from real traffic:
 //   cc -DFUZZ_CALL_MEDIA_SEEDGEN -Isrc tests/fuzz/fuzz_call_media.c B/src/media/libsc_media.a
-//      B/src/zrtp/libsc_zrtp.a B/src/audio/libsc_audio.a B/src/base/libsc_base.a
-//      $(pkg-config --libs libsrtp2 nss wolfssl) -lm && ./a.out tests/fuzz/corpus/fuzz_call_media
+//      B/src/zrtp/libsc_zrtp.a B/src/audio/libsc_audio.a B/src/audio/libsc_audio_opus.a
+//      B/src/base/libsc_base.a $(pkg-config --libs libsrtp2 nss wolfssl opus speexdsp) -lm &&
+//      ./a.out tests/fuzz/corpus/fuzz_call_media
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,7 +28,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FRAME 160
 #define RING 8
 
 struct fz_rng {
@@ -85,10 +87,10 @@ struct pair {
 	int rec_from;
 };
 
-static int setup(struct pair *p, enum sc_zrtp_key_agreement ka)
+static int setup(struct pair *p, enum sc_zrtp_key_agreement ka, bool opus)
 {
 	memset(p, 0, sizeof(*p));
-	p->policy.codecs[0] = SC_CODEC_PCMU;
+	p->policy.codecs[0] = opus ? SC_CODEC_OPUS : SC_CODEC_PCMU;
 	p->policy.codecs[1] = SC_CODEC_PCMA;
 	p->policy.n_codecs = 2;
 	p->policy.ptime_ms = 20;
@@ -161,9 +163,9 @@ static void pump(struct pair *p, int from)
 	}
 }
 
-static void pcm_from(const uint8_t *d, size_t n, int16_t *pcm)
+static void pcm_from(const uint8_t *d, size_t n, int16_t *pcm, size_t frame)
 {
-	for (size_t i = 0; i < FRAME; i++)
+	for (size_t i = 0; i < frame; i++)
 		pcm[i] = n >= 2 ? (int16_t)(d[(2 * i) % n] | d[(2 * i + 1) % n] << 8) : (int16_t)(i * 97);
 }
 
@@ -171,13 +173,14 @@ static void pcm_from(const uint8_t *d, size_t n, int16_t *pcm)
 static void round_trip(struct pair *p, bool audio)
 {
 	p->now += 10;
-	int16_t pcm[FRAME];
+	int16_t pcm[SC_CALL_MEDIA_MAX_FRAME];
 	for (int i = 0; i < 2; i++) {
+		size_t frame = sc_call_media_frame_samples(p->cm[i]);
 		sc_call_media_timer(p->cm[i], p->now);
 		if (audio && p->now % 20 == 0) {
-			pcm_from(NULL, 0, pcm);
-			sc_call_media_capture(p->cm[i], pcm, FRAME, p->now);
-			sc_call_media_playout(p->cm[i], p->now, pcm, FRAME);
+			pcm_from(NULL, 0, pcm, frame);
+			sc_call_media_capture(p->cm[i], pcm, frame, p->now);
+			sc_call_media_playout(p->cm[i], p->now, pcm, frame);
 		}
 	}
 	pump(p, 0);
@@ -207,7 +210,8 @@ static void act(struct pair *p, int target, const uint8_t *rec, size_t len)
 	const uint8_t *d = len ? rec + 1 : rec;
 	size_t n = len ? len - 1 : 0;
 	struct sc_call_media *cm = p->cm[target];
-	int16_t pcm[FRAME];
+	int16_t pcm[SC_CALL_MEDIA_MAX_FRAME];
+	size_t frame = sc_call_media_frame_samples(cm);
 	switch (action) {
 	case 0: // a raw datagram
 		sc_call_media_receive(cm, d, n, p->now);
@@ -226,8 +230,8 @@ static void act(struct pair *p, int target, const uint8_t *rec, size_t len)
 		break;
 	}
 	case 2: // arbitrary audio captured at the peer: it crosses the call encrypted
-		pcm_from(d, n, pcm);
-		sc_call_media_capture(p->cm[!target], pcm, FRAME, p->now);
+		pcm_from(d, n, pcm, frame);
+		sc_call_media_capture(p->cm[!target], pcm, frame, p->now);
 		break;
 	case 3: // time passes
 		p->now += n ? (uint64_t)d[0] * 10 : 1;
@@ -245,7 +249,7 @@ static void act(struct pair *p, int target, const uint8_t *rec, size_t len)
 		sc_call_media_hangup(n && d[0] & 1 ? p->cm[!target] : cm, p->now);
 		break;
 	case 6:
-		sc_call_media_playout(cm, p->now, pcm, FRAME);
+		sc_call_media_playout(cm, p->now, pcm, frame);
 		break;
 	case 7:
 		sc_call_media_set_sas_verified(cm, n && d[0] & 1);
@@ -265,11 +269,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	uint8_t ctrl = data[0];
 	int stage = ctrl & 7, target = (ctrl >> 3) & 1, kasel = (ctrl >> 4) & 3;
+	bool opus = (ctrl >> 6) & 1;
 	enum sc_zrtp_key_agreement ka = kasel == 1 ? SC_ZRTP_EC25 : kasel == 3 ? SC_ZRTP_DH3K : SC_ZRTP_X255;
 	struct pair *p = calloc(1, sizeof(*p));
 	if (!p)
 		return 0;
-	if (setup(p, ka) != 0)
+	if (setup(p, ka, opus) != 0)
 		goto out;
 	reach_stage(p, stage);
 	size_t off = 1;
@@ -334,47 +339,55 @@ int main(int argc, char **argv)
 	if (argc != 2 || sc_srtp_global_init() != 0)
 		return 2;
 	// For each stage and target: what the other side really sends next (a few rounds).
-	for (int kasel = 0; kasel < 2; kasel++)
-		for (int stage = 0; stage < 8; stage++)
-			for (int target = 0; target < 2; target++) {
-				struct pair p;
-				uint8_t ctrl = (uint8_t)(kasel << 4 | target << 3 | stage);
-				if (setup(&p, kasel ? SC_ZRTP_EC25 : SC_ZRTP_X255) != 0)
-					return 1;
-				reach_stage(&p, stage);
-				rec.len = 0;
-				rec.buf[rec.len++] = ctrl;
-				p.rec = record;
-				p.rec_ctx = &rec;
-				p.rec_from = !target;
-				// After keys, longer: a run of real SRTP lets libFuzzer's input
-				// length grow to several datagrams.
-				for (int r = 0; r < (stage == 7 ? 16 : 4); r++)
-					round_trip(&p, stage == 7);
-				char name[64];
-				snprintf(name, sizeof(name), "ka%d-stage%d-to%c.bin", kasel, stage,
-					 target ? 'B' : 'A');
-				if (rec.len > 1 && write_seed(argv[1], name, &rec) != 0)
-					return 1;
-				teardown(&p);
-			}
+	// G.711 with two key agreements, Opus with one.
+	for (int opus = 0; opus < 2; opus++) {
+		for (int kasel = 0; kasel < 2 - opus; kasel++)
+			for (int stage = 0; stage < 8; stage++)
+				for (int target = 0; target < 2; target++) {
+					struct pair p;
+					uint8_t ctrl = (uint8_t)(opus << 6 | kasel << 4 | target << 3 | stage);
+					if (setup(&p, kasel ? SC_ZRTP_EC25 : SC_ZRTP_X255, opus) != 0)
+						return 1;
+					reach_stage(&p, stage);
+					rec.len = 0;
+					rec.buf[rec.len++] = ctrl;
+					p.rec = record;
+					p.rec_ctx = &rec;
+					p.rec_from = !target;
+					// After keys, longer: a run of real SRTP lets libFuzzer's input
+					// length grow to several datagrams.
+					for (int r = 0; r < (stage == 7 ? 16 : 4); r++)
+						round_trip(&p, stage == 7);
+					char name[64];
+					snprintf(name, sizeof(name), "%ska%d-stage%d-to%c.bin",
+						 opus ? "opus-" : "", kasel, stage, target ? 'B' : 'A');
+					if (rec.len > 1 && write_seed(argv[1], name, &rec) != 0)
+						return 1;
+					teardown(&p);
+				}
+	}
 	// After keys: mutated copies of real SRTP/SRTCP, hostile audio, time, a bad hash,
-	// verification and a hang-up.
-	rec.len = 0;
-	rec.buf[rec.len++] = 7;
-	uint8_t flip[] = { 3, 12, 0x01, 0x80 };
-	append(&rec, 1, flip, sizeof(flip));
-	uint8_t pcm[64];
-	for (size_t i = 0; i < sizeof(pcm); i++)
-		pcm[i] = (uint8_t)(i * 37);
-	append(&rec, 2, pcm, sizeof(pcm));
-	uint8_t later = 200;
-	append(&rec, 3, &later, 1);
-	append(&rec, 4, "1.10 00", 7);
-	uint8_t yes = 1;
-	append(&rec, 7, &yes, 1);
-	append(&rec, 6, "", 0);
-	append(&rec, 5, &yes, 1);
-	return write_seed(argv[1], "after-keys-actions.bin", &rec) == 0 ? 0 : 1;
+	// verification and a hang-up; for G.711 and for Opus.
+	for (int opus = 0; opus < 2; opus++) {
+		rec.len = 0;
+		rec.buf[rec.len++] = (uint8_t)(opus << 6 | 7);
+		uint8_t flip[] = { 3, 12, 0x01, 0x80 };
+		append(&rec, 1, flip, sizeof(flip));
+		uint8_t pcm[64];
+		for (size_t i = 0; i < sizeof(pcm); i++)
+			pcm[i] = (uint8_t)(i * 37);
+		append(&rec, 2, pcm, sizeof(pcm));
+		uint8_t later = 200;
+		append(&rec, 3, &later, 1);
+		append(&rec, 4, "1.10 00", 7);
+		uint8_t yes = 1;
+		append(&rec, 7, &yes, 1);
+		append(&rec, 6, "", 0);
+		append(&rec, 5, &yes, 1);
+		if (write_seed(argv[1], opus ? "opus-after-keys-actions.bin" : "after-keys-actions.bin",
+			       &rec) != 0)
+			return 1;
+	}
+	return 0;
 }
 #endif
