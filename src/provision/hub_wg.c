@@ -28,7 +28,11 @@ void pv_write_hub_wg_conf(const struct pv_plan *plan, const uint8_t private_key[
 		       "ListenPort = %u\n"
 		       "PostUp = sysctl -q -w %s\n",
 		       s->hub.name, b64, sc_prefix_format(&own, addr, sizeof(addr)), s->hub.endpoint.port,
-		       v6 ? "net.ipv6.conf.all.forwarding=1" : "net.ipv4.ip_forward=1");
+		       // Packets leave by the interface they came in on, so Linux would answer
+		       // forwarded media with ICMP redirects (which the sites cannot use); IPv4
+		       // sends them when "all" or the interface says so, hence both.
+		       v6 ? "net.ipv6.conf.all.forwarding=1"
+			  : "net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.%i.send_redirects=0");
 	pv_wg_key_base64(plan->hub.wg_public, b64); // the public key: nothing secret from here on
 	pv_text_printf(out, "# public key: %s\n", b64);
 	for (size_t i = 0; i < s->n_sites; i++) {

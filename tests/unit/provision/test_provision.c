@@ -391,6 +391,9 @@ static void test_hub_and_back(void)
 	char *wg = read_text(path_of("hub/wg0.conf"));
 	CHECK_STR_CONTAINS(wg, hub_priv_b64);
 	CHECK_STR_CONTAINS(wg, "Address = 10.77.0.254/24\nListenPort = 51000\n");
+	// Forwarding from wg0 to wg0 without ICMP redirects for every media stream.
+	CHECK_STR_CONTAINS(wg, "\nPostUp = sysctl -q -w net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 "
+			       "net.ipv4.conf.%i.send_redirects=0\n");
 	CHECK_STR_CONTAINS(wg, "# nice\nPublicKey = ");
 	CHECK_STR_CONTAINS(wg, "AllowedIPs = 10.77.0.50/32\nEndpoint = [2001:db8::9]:51820\n");
 	// Keepalives both ways: a site counts a hub that sends nothing for 2 x 25 + 5 s as dead.
