@@ -10,6 +10,8 @@
 #   interop_tunnel_up SITE [PEER...] wireguard-go in SITE's namespace, `wg setconf` with every
 #                                    PEER (default: every other netsim site), address
 #                                    10.77.0.INDEX/24, link up; PID recorded for cleanup
+#   interop_tunnel_up_conf SITE CONF ADDRESS/PREFIX   the same with a wg setconf file made
+#                                    elsewhere (a provisioned bundle's) and that address
 #   interop_wait_handshake SITE PEER SECS   until SITE's tunnel has a handshake with PEER
 #   interop_wait_file SECS FILE REGEX       until FILE has a line matching REGEX (grep -E)
 #   interop_ms                       milliseconds since the epoch (for measurements)
@@ -59,7 +61,7 @@ interop_peer_site() {
 
 interop_tunnel_up() {
 	local site=${1:?usage: interop_tunnel_up SITE [PEER...]}; shift
-	local peers=("$@") p iface dir conf sock deadline
+	local peers=("$@") p dir conf
 	if ((${#peers[@]} == 0)); then
 		for p in "${NETSIM_SITES[@]}"; do [[ $p == "$site" ]] || peers+=("$p"); done
 	fi
@@ -80,6 +82,14 @@ interop_tunnel_up() {
 		done
 	} >"$conf"
 	chmod 600 "$conf"
+	interop_tunnel_up_conf "$site" "$conf" "$(netsim_tunnel_ip "$site")/24"
+}
+
+interop_tunnel_up_conf() {
+	local site=${1:?usage: interop_tunnel_up_conf SITE CONF ADDRESS/PREFIX} conf=${2:?} addr=${3:?}
+	local iface dir sock deadline
+	iface=$(netsim_iface "$site") || return 1
+	dir=$(netsim_dir "$site")
 	netsim_spawn "$site" "$dir/wireguard-go.log" env WG_PROCESS_FOREGROUND=1 wireguard-go -f "$iface" ||
 		return 1
 	sock=/var/run/wireguard/$iface.sock
@@ -93,7 +103,7 @@ interop_tunnel_up() {
 		sleep 0.1
 	done
 	netsim_exec "$site" wg setconf "$iface" "$conf" || return 1
-	netsim_exec "$site" ip addr add "$(netsim_tunnel_ip "$site")/24" dev "$iface" || return 1
+	netsim_exec "$site" ip addr add "$addr" dev "$iface" || return 1
 	netsim_exec "$site" ip link set "$iface" mtu 1420 up
 }
 

@@ -16,6 +16,10 @@
 #                              far end's audio is recorded (48 kHz mono) into record
 #         rtp_port=N           first RTP port (default 16384); tls_port=N (default 5061)
 #         expires=N            registration lifetime (default 600)
+#         identity=URI         the account's identity (default sips:user@REGISTRAR-DOMAIN); a
+#                              softphone provisioned as a sealcall site says
+#                              sips:NAME@NAME.DOMAIN, as the sites' directories know it
+#         realm=REALM          the digest realm of the password (default REGISTRAR-DOMAIN)
 #   interop_linphone_cmd NAME COMMAND...        one console command
 #   interop_linphone_wait NAME REGEX SECS       until the console prints REGEX (grep -E) after
 #                                               what the previous wait matched
@@ -127,7 +131,7 @@ interop_linphone_rc() {
 			echo "reg_proxy=<sips:$domain:$INTEROP_KAMAILIO_PORT;transport=tls>"
 			# Without reg_route Linphone resolves the domain through DNS (SRV) instead.
 			echo "reg_route=<sips:$domain:$INTEROP_KAMAILIO_PORT;transport=tls;lr>"
-			echo "reg_identity=\"${opt[user]}\" <sips:${opt[user]}@$domain>"
+			echo "reg_identity=\"${opt[user]}\" <${opt[identity]:-sips:${opt[user]}@$domain}>"
 			echo "reg_expires=${opt[expires]}"
 			echo "reg_sendregister=1"
 			echo "publish=0"
@@ -137,7 +141,7 @@ interop_linphone_rc() {
 			echo "username=${opt[user]}"
 			echo "userid=${opt[user]}"
 			echo "passwd=${opt[password]}"
-			echo "realm=$domain"
+			echo "realm=${opt[realm]:-$domain}"
 			echo "domain=$domain"
 		fi
 	} >"$dir/linphonerc"
@@ -149,7 +153,8 @@ interop_linphone_start() {
 	local site=${2:?usage: interop_linphone_start NAME SITE [KEY=VALUE...]}
 	shift 2
 	local -A o=([user]=$name [password]="" [registrar]="" [zrtp]=default [auto_answer]=0
-		[play]="" [record]="" [rtp_port]=16384 [tls_port]=5061 [expires]=600)
+		[play]="" [record]="" [rtp_port]=16384 [tls_port]=5061 [expires]=600 [identity]=""
+		[realm]="")
 	local kv dir ns fd pid args=()
 	command -v linphonec >/dev/null || { interop_log "linphonec missing: apt-get install linphone-cli"; return 1; }
 	[[ -z ${INTEROP_LINPHONE_PID[$name]:-} ]] || { interop_log "linphone $name already runs"; return 1; }
@@ -187,7 +192,9 @@ interop_linphone_start() {
 	INTEROP_LINPHONE_FD[$name]=$fd
 	INTEROP_LINPHONE_DIR[$name]=$dir
 	INTEROP_LINPHONE_SITE[$name]=$site
-	if [[ -n ${o[registrar]} ]]; then
+	if [[ -n ${o[identity]} ]]; then
+		INTEROP_LINPHONE_URI[$name]=${o[identity]}
+	elif [[ -n ${o[registrar]} ]]; then
 		INTEROP_LINPHONE_URI[$name]="sips:${o[user]}@${o[registrar]}.sealcall.test"
 	else
 		INTEROP_LINPHONE_URI[$name]="sips:$name@$site.sealcall.test"

@@ -6,6 +6,7 @@
 #                                   microphone plays CAPTURE_WAV (48 kHz mono 16-bit) in a
 #                                   loop, so that every call hears it; the earpiece is
 #                                   recorded to $(netsim_dir SITE)/heard.wav
+#   interop_sc_start SITE           netsim_start_daemon, then the daemon at nice -10: see below
 #   interop_sc_cli SITE ARGS...     `sealcall ARGS` on SITE's control socket
 #   interop_sc_wait_log SITE REGEX SECS   until a line of SITE's sealcalld.log after the one
 #                                   the previous wait matched matches REGEX (grep -E); the line
@@ -16,9 +17,15 @@
 #                                   line, in the same words for every test:
 #                                   "ka=DH3k cipher=AES1 hash=S256 auth=HS80 sas=B32"
 #   interop_sc_heard_s SITE         seconds recorded so far in heard.wav (to cut one call out)
-#   interop_audio_match REF REC     does REC hold REF's speech? tests/tools' sc-audio-match
-#                                   (--min 0.9) when it exists, else lib/audio_match.py
-#                                   (envelope correlation, --min 0.8); prints "ncc=… offset_ms=…"
+#   interop_audio_match REF REC     does REC hold REF's speech? REF is cut into 1.5 s pieces,
+#                                   each looked for in REC with tests/tools' sc-audio-match
+#                                   (waveform NCC); at least 2/3 of them must reach 0.9. Why
+#                                   pieces: under load the far end's jitter buffer moves the
+#                                   timeline by 20-210 ms a few times a call (measured), which
+#                                   breaks one alignment for a whole sentence, not a word's.
+#                                   Unrelated speech scores 0.05-0.18 per piece, the same
+#                                   speech through the call 0.999. Prints "pieces found 3/3
+#                                   (ncc 0.999,0.998,0.999)". REC should hold REF twice.
 #   interop_wav_cut IN OUT FROM TO  seconds FROM..TO of a recording still being written
 
 declare -A INTEROP_SC_SEEN=()
@@ -34,6 +41,19 @@ interop_sc_headset() {
 	# time a call starts, the speech would be over. Looped, every call carries it.
 	"$INTEROP_LIB_DIR/../../virtual-headset/make-asoundrc" --name vheadset --capture "$capture" \
 		--loop --playback "$dir/heard.wav" --lib "$lib" >"$dir/asoundrc"
+}
+
+# The virtual headset is paced in real time, like a USB card: whenever the daemon is not
+# scheduled in time (this machine runs other builds on 2 cores, load 8-15 measured), the
+# earpiece has a gap and the speech heard is cut up (10-21 underruns in a run of two calls at load
+# 10-13; the speech correlation then fell to 0.54-0.72). An appliance has its CPU to itself;
+# here the daemon gets priority over the builds instead. The peers' own timing is untouched.
+interop_sc_start() {
+	local site=${1:?usage: interop_sc_start SITE}
+	netsim_start_daemon "$site" || return 1
+	renice -n -10 -p "${NETSIM_DAEMON_PID[$site]}" >/dev/null 2>&1 ||
+		interop_log "could not renice sealcalld of $site: its audio may drop out under load"
+	return 0
 }
 
 interop_sc_cli() {
@@ -82,14 +102,25 @@ interop_sc_heard_s() {
 
 interop_audio_match() {
 	local ref=${1:?usage: interop_audio_match REF REC} rec=${2:?usage: interop_audio_match REF REC}
-	local tool
-	for tool in "${SC_BUILD_DIR:-}/tests/tools/sc-audio-match" "$INTEROP_LIB_DIR/../../tools/sc-audio-match"; do
-		if [[ -f $tool && -x $tool ]]; then
-			"$tool" --min 0.9 "$ref" "$rec"
-			return
-		fi
+	local tool=${SC_BUILD_DIR:?}/tests/tools/sc-audio-match pieces i piece out ncc found=0 n=0
+	local -a nccs=()
+	[[ -x $tool ]] || { echo "sc-audio-match not built in $SC_BUILD_DIR (make sc-audio-match)"; return 2; }
+	pieces=$(interop_wav_seconds "$ref" | awk '{ n = int($1 / 1.5); print (n > 8 ? 8 : n) }')
+	[[ $pieces =~ ^[0-9]+$ ]] || { echo "cannot read $ref"; return 2; }
+	piece=$(mktemp --suffix=.wav) || return 2
+	for ((i = 0; i < pieces; i++)); do
+		sox "$ref" "$piece" trim "$(awk -v i="$i" 'BEGIN { print i * 1.5 }')" 1.5 2>/dev/null || break
+		out=$("$tool" --min 0.9 "$piece" "$rec")
+		(($? == 2)) && { echo "sc-audio-match: $out"; rm -f "$piece"; return 2; }
+		ncc=$(sed -nE 's/^ncc=([0-9.]+) .*/\1/p' <<<"$out")
+		nccs+=("${ncc:-0}")
+		n=$((n + 1))
+		awk -v v="${ncc:-0}" 'BEGIN { exit !(v >= 0.9) }' && found=$((found + 1))
 	done
-	python3 "$INTEROP_LIB_DIR/audio_match.py" --min 0.8 "$ref" "$rec"
+	rm -f "$piece"
+	local IFS=,
+	echo "pieces found $found/$n (ncc ${nccs[*]})"
+	((n >= 2 && found * 3 >= n * 2))
 }
 
 # Seconds FROM..TO of IN (a recording still being written: its header is not final) as a
