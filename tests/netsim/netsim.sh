@@ -625,7 +625,7 @@ netsim_hub_up() {
 	# Installed as docs/provisioning.md says, in a folder of this run: only SEALCALL_DIR changes.
 	rm -rf "$dir/kamailio"
 	cp -a "$hub" "$dir/kamailio" && mkdir -p "$dir/kamailio/run" || return 1
-	sed -i "s|!SEALCALL_DIR!/etc/kamailio/sealcall!g|!SEALCALL_DIR!$dir/kamailio!g" "$dir/kamailio/kamailio.cfg"
+	sed -i "s|!SEALCALL_DIR!/etc/kamailio/sealcall!g|!SEALCALL_DIR!$dir/kamailio!g|" "$dir/kamailio/kamailio.cfg"
 	grep -q "!SEALCALL_DIR!$dir/kamailio!g" "$dir/kamailio/kamailio.cfg" ||
 		{ netsim_log "no SEALCALL_DIR line in $hub/kamailio.cfg"; return 1; }
 	netsim_exec "$site" timeout 20 kamailio -c -f "$dir/kamailio/kamailio.cfg" >"$dir/kamailio-check.log" 2>&1 ||
