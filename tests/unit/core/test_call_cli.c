@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `sealcall call`, `answer`, `hangup` and `sip-parse` as an operator runs them: the real
+// `sealcall call`, `answer`, `hangup`, `history` and `sip-parse` as an operator runs them: the real
 // binary against a control server in this process that records what it was asked.
 #include "check.h"
 #include "core/control_server.h"
@@ -24,8 +24,10 @@ static int handler(void *arg, const struct sc_control_request *req,
 {
 	(void)arg;
 	(void)who;
-	snprintf(last_request, sizeof(last_request), "%s%s%s", req->command, req->argc ? " " : "",
-		 req->argc ? req->argv[0] : "");
+	snprintf(last_request, sizeof(last_request), "%s", req->command);
+	for (size_t i = 0; i < req->argc; i++)
+		snprintf(last_request + strlen(last_request), sizeof(last_request) - strlen(last_request),
+			 " %s", req->argv[i]);
 	switch (req->op) {
 	case SC_CONTROL_CALL:
 		sc_outbuf_printf(body, "calling %s (sips:%s@%s.sealcall.test)\n", req->argv[0],
@@ -137,6 +139,30 @@ int main(void)
 	CHECK_STR_CONTAINS(r.err, "answer takes no arguments");
 	CHECK(strcmp(last_request, "") == 0);
 
+	// history: the options become one request; bad counts never reach the daemon
+	run(loop, &r, NULL, (char *[]){ cli, "--socket", sock_path, "history", NULL });
+	CHECK_EQ_INT(r.code, 0);
+	CHECK(strcmp(last_request, "history 20") == 0);
+	run(loop, &r, NULL, (char *[]){ cli, "--socket", sock_path, "history", "--json", "-n", "5", NULL });
+	CHECK_EQ_INT(r.code, 0);
+	CHECK(strcmp(last_request, "history json 5") == 0);
+	run(loop, &r, NULL, (char *[]){ cli, "--socket", sock_path, "history", "-n200", "--json", NULL });
+	CHECK(strcmp(last_request, "history json 200") == 0);
+	last_request[0] = '\0';
+	static const char *const bad_counts[] = { "0", "201", "x", "-3", "+4", "5x", "" };
+	for (size_t i = 0; i < sizeof(bad_counts) / sizeof(bad_counts[0]); i++) {
+		run(loop, &r, NULL, (char *[]){ cli, "--socket", sock_path, "history", "-n",
+						(char *)bad_counts[i], NULL });
+		CHECK_EQ_INT(r.code, 2);
+		CHECK_STR_CONTAINS(r.err, "usage: sealcall history [--json] [-n N], N from 1 to 200");
+	}
+	run(loop, &r, NULL, (char *[]){ cli, "--socket", sock_path, "history", "-n", NULL });
+	CHECK_EQ_INT(r.code, 2);
+	CHECK_STR_CONTAINS(r.err, "-n needs a number");
+	run(loop, &r, NULL, (char *[]){ cli, "--socket", sock_path, "history", "--xml", NULL });
+	CHECK_EQ_INT(r.code, 2);
+	CHECK(strcmp(last_request, "") == 0);
+
 	// no daemon: exit 3, as for status
 	run(loop, &r, NULL, (char *[]){ cli, "--socket", "/nonexistent/control", "call", "lyon", NULL });
 	CHECK_EQ_INT(r.code, 3);
@@ -164,6 +190,7 @@ int main(void)
 	run(loop, &r, NULL, (char *[]){ cli, "--help", NULL });
 	CHECK_STR_CONTAINS(r.out, "call NAME|URI");
 	CHECK_STR_CONTAINS(r.out, "sip-parse [--stream]");
+	CHECK_STR_CONTAINS(r.out, "history [--json] [-n N]");
 
 	sc_control_server_close(srv);
 	sc_loop_free(loop);
