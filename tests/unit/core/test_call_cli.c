@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `sealcall call`, `answer`, `hangup`, `history` and `sip-parse` as an operator runs them: the real
-// binary against a control server in this process that records what it was asked.
+// `sealcall call`, `answer`, `hangup`, `history` and `sip-parse` as an operator runs them:
+// the real binary against a control server in this process that records what it was asked.
 #include "check.h"
 #include "core/control_server.h"
 
