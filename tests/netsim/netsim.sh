@@ -642,3 +642,38 @@ netsim_hub_up() {
 	}
 	netsim_log "hub in $site: $iface ${addresses[*]}, Kamailio PID $NETSIM_HUB_KAMAILIO_PID on tls:$listen"
 }
+
+# ---- An impaired underlay between two sites (there is no netem here) ----
+#
+#   netsim_impair SITE_A SITE_B [sc-impair options: --loss PCT --jitter MS --delay MS
+#                 --seed N --queue N]
+#       runs tests/tools/sc-impair in the router namespace and points each site's WireGuard
+#       peer endpoint for the other at it (198.18.INDEX.1:51900, the router's side of the
+#       site's own link), so everything between the two crosses the relay. Call after
+#       netsim_policy for both sites and before their daemons start. The relay's counts
+#       are in $NETSIM_DIR/impair.stats (every second) and its log in impair.log.
+netsim_impair() {
+	local a=${1:?usage: netsim_impair SITE_A SITE_B [OPTIONS]} b=${2:?usage: netsim_impair SITE_A SITE_B [OPTIONS]}
+	shift 2
+	local bin=${SC_BUILD_DIR:?SC_BUILD_DIR unset}/tests/tools/sc-impair ia ib port
+	[[ -x $bin ]] || { netsim_log "$bin not built (make sc-impair)"; return 1; }
+	ia=$(netsim_index "$a") && ib=$(netsim_index "$b") || return 1
+	port=$(sed -n 's/^  listen_port: //p' "$NETSIM_DIR/$a/sealcall.yaml")
+	[[ $port =~ ^[0-9]+$ ]] || { netsim_log "netsim_impair: no listen_port in $a's policy"; return 1; }
+	# each site's endpoint for the other becomes its own leg of the relay
+	sed -i "s|endpoint: 198\.18\.$ib\.2:\([0-9]*\)|endpoint: 198.18.$ia.1:51900  # sc-impair; $b is 198.18.$ib.2:\1|" \
+		"$NETSIM_DIR/$a/sealcall.yaml"
+	sed -i "s|endpoint: 198\.18\.$ia\.2:\([0-9]*\)|endpoint: 198.18.$ib.1:51900  # sc-impair; $a is 198.18.$ia.2:\1|" \
+		"$NETSIM_DIR/$b/sealcall.yaml"
+	# The relay is test equipment: with real-time scheduling (where allowed) a busy machine
+	# does not add its own delays to the ones it was asked for.
+	local -a rt=()
+	chrt -f 10 true 2>/dev/null && rt=(chrt -f 10)
+	ip netns exec "$NETSIM_ROUTER" "${rt[@]}" "$bin" --leg "198.18.$ia.1:51900=198.18.$ia.2:$port" \
+		--leg "198.18.$ib.1:51900=198.18.$ib.2:$port" --stats "$NETSIM_DIR/impair.stats" "$@" \
+		>"$NETSIM_DIR/impair.log" 2>&1 </dev/null &
+	NETSIM_PIDS+=("$!")
+	NETSIM_IMPAIR_PID=$!
+	netsim_wait_for 5 grep -q relaying "$NETSIM_DIR/impair.log" ||
+		{ netsim_log "sc-impair did not start:"; cat "$NETSIM_DIR/impair.log" >&2; return 1; }
+}

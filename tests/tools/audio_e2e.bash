@@ -9,7 +9,8 @@
 #   ae_cli SITE ARGS...             sealcall ARGS against SITE's daemon
 #   ae_two_headset_sites WAV_A WAV_B [POLICY KEY=VALUE...]
 #                                   paris and lyon with netsim_headset_ctl headsets, daemons
-#                                   started, both ready
+#                                   started, both ready; AE_BEFORE_START, if set, is run
+#                                   (eval) just before the daemons start
 #   ae_secure_call CALLER CALLEE    CALLER calls, CALLEE answers by command, both secure
 #   ae_hang_up SITE                 SITE hangs up, both idle
 #   ae_match REF REC [OPTIONS]      runs sc-audio-match, prints its line, returns its exit code
@@ -53,6 +54,10 @@ ae_two_headset_sites() {
 	sc_two_sites audio_device=vheadset "$@"
 	netsim_headset_ctl paris "$wav_a" || sc_fail "headset for paris"
 	netsim_headset_ctl lyon "$wav_b" || sc_fail "headset for lyon"
+	# a test's last word on the sites before the daemons start (netsim_impair, buttons)
+	if [[ -n ${AE_BEFORE_START:-} ]]; then
+		eval "$AE_BEFORE_START" || sc_fail "$AE_BEFORE_START failed"
+	fi
 	netsim_start_daemon paris || sc_fail "start paris"
 	netsim_start_daemon lyon || sc_fail "start lyon"
 	netsim_wait_status paris 'state: ready' 40 || sc_fail "paris did not reach ready"
@@ -110,15 +115,22 @@ PY
 }
 
 # Speech both ways in one call with the policy's media.codecs CODECS: paris says one
-# sentence, lyon another, at the same time, after the SAS prompts; each earpiece recording
-# must hold the other's sentence with NCC >= MIN, where the two headsets' clocks say it
-# should be (within a second after it was spoken). EXPECT_CODEC is what status must show.
+# sentence, lyon another (AE_TEXT_PARIS, AE_TEXT_LYON override them), at the same time,
+# after the SAS prompts; each earpiece recording must hold the other's sentence with NCC >=
+# MIN (sc-audio-match --slip-ms SLIP_MS, default 60: the jitter buffer may move its delay by
+# whole frames while the sentence plays), where the two headsets' clocks say it should be
+# (within a second after it was spoken). EXPECT_CODEC is what status must show; returns 3
+# when it shows another.
+#
+# A round that fails while a daemon's headset over- or underran (its process was held off
+# for longer than the device's buffer: the machine stalled, as a loaded 2-core test machine
+# does) is said so and spoken once more in the same call; a failure without one counts.
 ae_speech_both_ways() {
-	local codecs=${1:?} expect_codec=${2:?} min=${3:-0.9}
-	local a="$NETSIM_DIR/paris-says.wav" b="$NETSIM_DIR/lyon-says.wav" secs codec
-	ae_speech_wav "$a" "The quick brown fox jumps over the lazy dog. Paris calling Lyon, one two three." ||
+	local codecs=${1:?} expect_codec=${2:?} min=${3:-0.9} slip=${4:-60}
+	local a="$NETSIM_DIR/paris-says.wav" b="$NETSIM_DIR/lyon-says.wav" codec round rc=1
+	ae_speech_wav "$a" "${AE_TEXT_PARIS:-The quick brown fox jumps over the lazy dog. Paris calling Lyon, one two three.}" ||
 		sc_fail "espeak-ng could not make paris's sentence"
-	ae_speech_wav "$b" "Lyon answers: a secure line needs a good tunnel, seven eight nine." ||
+	ae_speech_wav "$b" "${AE_TEXT_LYON:-Lyon answers: a secure line needs a good tunnel, seven eight nine.}" ||
 		sc_fail "espeak-ng could not make lyon's sentence"
 	ae_two_headset_sites "$a" "$b" codecs="$codecs"
 	ae_secure_call paris lyon
@@ -128,25 +140,60 @@ ae_speech_both_ways() {
 	# The SAS prompts ("call secured", four words, "not verified yet") are mixed into the
 	# earpiece for about 6 s; the sentences come after them.
 	sleep 8
-	netsim_mic paris on
-	netsim_mic lyon on
-	secs=$(ae_wav_seconds "$a")
-	sleep "$(awk -v a="$secs" -v b="$(ae_wav_seconds "$b")" 'BEGIN { print (a > b ? a : b) + 2 }')"
+	for round in 1 2; do
+		ae_speech_round "$round" "$min" "$slip" && { rc=0; break; }
+		((AE_ROUND_XRUNS > 0)) || break
+		echo "NOTE: round $round failed while the headsets over- or underran $AE_ROUND_XRUNS" \
+			"times (a daemon was held off longer than its device buffer): one more round"
+	done
 	ae_hang_up paris
 	netsim_stop_daemon paris || sc_fail "paris did not exit 0"
 	netsim_stop_daemon lyon || sc_fail "lyon did not exit 0"
-	local from to ref rec out rc expect found rc_all=0
+	return $rc
+}
+
+# Lines of SITE's daemon log that say its headset ran over or dry, from line FROM on.
+ae_xruns_since() {
+	tail -n +"$(($2 + 1))" "$NETSIM_DIR/$1/sealcalld.log" | grep -c -E 'audio: .* (over|under)run'
+}
+
+# One round: both microphones say their sentence; each earpiece's recording of it is cut
+# out (from a second before it was spoken) and matched. Sets AE_ROUND_XRUNS.
+ae_speech_round() {
+	local round=$1 min=$2 slip=$3 secs from to ref rec cut out rc expect found start rc_all=0
+	local lp ll
+	lp=$(wc -l <"$NETSIM_DIR/paris/sealcalld.log") ll=$(wc -l <"$NETSIM_DIR/lyon/sealcalld.log")
+	secs=$(awk -v a="$(ae_wav_seconds "$NETSIM_DIR/paris-says.wav")" \
+		-v b="$(ae_wav_seconds "$NETSIM_DIR/lyon-says.wav")" 'BEGIN { print (a > b ? a : b) }')
+	netsim_mic paris on
+	netsim_mic lyon on
+	# status in the middle of the speech: the call's quality as it is carried
+	sleep "$(awk -v s="$secs" 'BEGIN { print s / 2 }')"
+	ae_cli paris status >"$NETSIM_DIR/paris/status-during.txt" 2>&1
+	ae_cli lyon status >"$NETSIM_DIR/lyon/status-during.txt" 2>&1
+	sleep "$(awk -v s="$secs" 'BEGIN { print s / 2 + 2 }')"
+	netsim_mic paris off
+	netsim_mic lyon off
+	AE_ROUND_XRUNS=$(($(ae_xruns_since paris "$lp") + $(ae_xruns_since lyon "$ll")))
 	for from in paris lyon; do
 		to=$([[ $from == paris ]] && echo lyon || echo paris)
-		ref="$NETSIM_DIR/$from-says.wav" rec="$NETSIM_DIR/$to/heard.wav"
+		ref="$NETSIM_DIR/$from-says.wav" rec="$NETSIM_DIR/$to/heard.wav" cut="$NETSIM_DIR/$to/heard-round$round.wav"
 		expect=$(ae_heard_offset_ms "$from" "$to") || sc_fail "no clock events from the headsets"
-		out=$(ae_match "$ref" "$rec" --min "$min")
+		start=$(awk -v e="$expect" 'BEGIN { s = e / 1000 - 1; printf "%.3f", s < 0 ? 0 : s }')
+		sox --ignore-length "$rec" "$cut" trim "$start" "$(awk -v s="$secs" 'BEGIN { print s + 3 }')" ||
+			sc_fail "sox could not cut $rec"
+		out=$(ae_match "$ref" "$cut" --min "$min" --slip-ms "$slip")
 		rc=$?
-		found=${out##*offset_ms=}
-		echo "SCORE $from -> $to ($codec): $out; spoken at ${expect} ms of $to's recording," \
-			"heard $(awk -v f="$found" -v e="$expect" 'BEGIN { printf "%.0f", f - e }') ms later"
 		((rc == 2)) && sc_fail "sc-audio-match could not compare: $out"
-		((rc == 0)) || { echo "FAIL: $from's speech is not in $to's earpiece (need ncc >= $min)"; rc_all=1; }
+		found=${out##*offset_ms=}
+		found=$(awk -v f="${found%% *}" -v s="$start" 'BEGIN { printf "%.0f", f + s * 1000 }')
+		echo "SCORE $from -> $to ($AE_CODEC, round $round): $out; spoken at ${expect} ms of" \
+			"$to's recording, heard $(awk -v f="$found" -v e="$expect" 'BEGIN { printf "%.0f", f - e }') ms later"
+		if ((rc != 0)); then
+			echo "FAIL: $from's speech is not in $to's earpiece (need ncc >= $min); its pieces:"
+			"$AE_MATCH" -v --slip-ms "$slip" "$ref" "$cut" 2>&1 | grep '^piece' | sed 's/^/  /'
+			rc_all=1
+		fi
 		awk -v f="$found" -v e="$expect" 'BEGIN { exit !(f - e > 0 && f - e < 1000) }' ||
 			{ echo "FAIL: $from's speech found at $found ms, not within a second after it was spoken ($expect ms)"; rc_all=1; }
 	done

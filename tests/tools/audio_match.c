@@ -31,6 +31,7 @@
 #define CANDIDATES 8
 #define REFINE_BLOCKS 4       // +-8 ms around a coarse peak, and the peaks' spacing
 #define MAX_FILE_BYTES (512u << 20)
+#define REACQUIRE_MS 500
 
 // ---- loading ----
 
@@ -340,6 +341,160 @@ static double ncc_frac(const struct am_signal *ref8, const struct am_signal *rec
 	return e_rec > 0 ? cross / sqrt(e_ref * e_rec) : 0;
 }
 
+// The cross product and REC's energy for a piece of REF (LEN samples from START) at
+// fractional LAG, REC rendered from its own samples.
+static void piece_at(const float *ref, size_t start, size_t len, const struct am_signal *rec,
+		     const struct kernel *k, double lag, float *buf, double *cross, double *e_rec)
+{
+	render(rec, k, ((double)start + lag) / AM_RATE, AM_RATE, buf, len);
+	*cross = *e_rec = 0;
+	for (size_t i = 0; i < len; i++) {
+		*cross += (double)ref[start + i] * buf[i];
+		*e_rec += (double)buf[i] * buf[i];
+	}
+}
+
+struct piece {
+	size_t start, len;
+	double e_ref, lag, cross, e_rec;
+};
+
+// The best lag for piece P within W samples of CENTRE, to 1/16 sample; returns the piece's
+// own NCC there.
+static double search_piece(const struct am_signal *ref8, const struct am_signal *rec, const struct am_signal *rec8,
+			   const struct kernel *k, long w, double centre, float *buf, const struct piece *p,
+			   double *lag_out)
+{
+	const float *r = ref8->s + p->start;
+	double best_v = -2, cross, e_rec;
+	long c0 = lround(centre), best_l = c0;
+	for (long l = c0 - w; l <= c0 + w; l++) {
+		double c = 0, e = 0;
+		for (size_t i = 0; i < p->len; i++) {
+			long j = (long)(p->start + i) + l;
+			if (j < 0 || j >= (long)rec8->n)
+				continue;
+			c += (double)r[i] * rec8->s[j];
+			e += (double)rec8->s[j] * rec8->s[j];
+		}
+		double v = e > 0 ? c / sqrt(e) : 0;
+		if (v > best_v) {
+			best_v = v;
+			best_l = l;
+		}
+	}
+	double l_best = (double)best_l;
+	piece_at(ref8->s, p->start, p->len, rec, k, l_best, buf, &cross, &e_rec);
+	double v_best = e_rec > 0 ? cross / sqrt(e_rec) : 0;
+	for (double step = 0.5; step >= 1.0 / 16; step /= 2) {
+		double centre_f = l_best;
+		for (int sgn = -1; sgn <= 1; sgn += 2) {
+			double c, e, l = centre_f + sgn * step;
+			piece_at(ref8->s, p->start, p->len, rec, k, l, buf, &c, &e);
+			double v = e > 0 ? c / sqrt(e) : 0;
+			if (v > v_best) {
+				v_best = v;
+				l_best = l;
+			}
+		}
+	}
+	*lag_out = l_best;
+	return p->e_ref > 0 ? v_best / sqrt(p->e_ref) : 0;
+}
+
+// Aligns piece P within W samples of *LAG, moving *LAG when the piece is loud enough and
+// alike enough to say where it is; a quiet or unlike piece keeps *LAG, so silence does not
+// let the alignment wander off. A loud piece found nowhere near *LAG is looked for within
+// REACQUIRE_MS (a stall, or several frames dropped at once, moves the timeline further
+// than a slip); only a clear match (0.6; chance gives about 0.1 over that range) is taken.
+static void align_piece(const struct am_signal *ref8, const struct am_signal *rec, const struct am_signal *rec8,
+			const struct kernel *k, long w, double e_piece_mean, float *buf, struct piece *p,
+			double *lag)
+{
+	double found, v = search_piece(ref8, rec, rec8, k, w, *lag, buf, p, &found);
+	bool loud = p->e_ref >= 0.05 * e_piece_mean;
+	if (loud && v >= 0.5) {
+		*lag = found;
+	} else if (p->e_ref >= 0.5 * e_piece_mean) {
+		v = search_piece(ref8, rec, rec8, k, (long)(REACQUIRE_MS * AM_RATE / 1000), *lag, buf, p, &found);
+		if (v >= 0.6)
+			*lag = found;
+	}
+	p->lag = *lag;
+	piece_at(ref8->s, p->start, p->len, rec, k, *lag, buf, &p->cross, &p->e_rec);
+}
+
+// REF in pieces, each aligned within SLIP_MS of its neighbour's lag. The tracking starts
+// at the piece that matches best at the whole signal's lag LAG0 (there that lag is surely
+// right) and runs from it to both ends, so the timeline may have moved any distance
+// between REF's start and its end, a little at a time.
+static int piecewise(const struct am_signal *ref8, const struct am_signal *rec, const struct am_signal *rec8,
+		     const struct kernel *k, double lag0, double slip_ms, double e_ref, FILE *trace,
+		     struct am_result *res)
+{
+	size_t piece = AM_RATE * AM_PIECE_MS / 1000, n = 0;
+	long w = (long)(slip_ms * AM_RATE / 1000.0);
+	float *buf = malloc((2 * piece + 1) * sizeof(float));
+	struct piece *ps = calloc(ref8->n / piece + 1, sizeof(*ps));
+	int r = -ENOMEM;
+	if (!buf || !ps)
+		goto out;
+	for (size_t start = 0; start < ref8->n; n++) {
+		size_t len = ref8->n - start < piece ? ref8->n - start : piece;
+		if (ref8->n - start - len < piece / 2)
+			len = ref8->n - start; // a short tail joins the last piece
+		ps[n].start = start;
+		ps[n].len = len;
+		ps[n].e_ref = energy(ref8->s + start, len);
+		start += len;
+	}
+	double e_piece_mean = e_ref * (double)piece / (double)ref8->n, best = -2;
+	size_t anchor = 0;
+	for (size_t i = 0; i < n; i++) {
+		double c, e;
+		if (ps[i].e_ref < 0.5 * e_piece_mean)
+			continue;
+		piece_at(ref8->s, ps[i].start, ps[i].len, rec, k, lag0, buf, &c, &e);
+		double v = e > 0 ? c / sqrt(e * ps[i].e_ref) : 0;
+		if (v > best) {
+			best = v;
+			anchor = i;
+		}
+	}
+	double lag = lag0;
+	for (size_t i = anchor; i < n; i++)
+		align_piece(ref8, rec, rec8, k, w, e_piece_mean, buf, &ps[i], &lag);
+	lag = ps[anchor].lag;
+	for (size_t i = anchor; i-- > 0;)
+		align_piece(ref8, rec, rec8, k, w, e_piece_mean, buf, &ps[i], &lag);
+	double cross_sum = 0, erec_sum = 0;
+	res->pieces = (unsigned)n;
+	res->moves = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && fabs(ps[i].lag - ps[i - 1].lag) >= AM_RATE / 1000.0) // a millisecond or more
+			res->moves++;
+		cross_sum += ps[i].cross;
+		erec_sum += ps[i].e_rec;
+		if (trace)
+			fprintf(trace, "piece at %6.0f ms: lag %8.1f ms, energy %5.1f%% of the mean, ncc %.3f%s\n",
+				(double)ps[i].start * 1000.0 / AM_RATE, ps[i].lag * 1000.0 / AM_RATE,
+				100.0 * ps[i].e_ref / e_piece_mean,
+				ps[i].e_ref > 0 && ps[i].e_rec > 0 ? ps[i].cross / sqrt(ps[i].e_ref * ps[i].e_rec) : 0.0,
+				i == anchor ? " (anchor)" : "");
+	}
+	double ncc = erec_sum > 0 ? cross_sum / sqrt(e_ref * erec_sum) : 0;
+	if (ncc > res->ncc) {
+		res->ncc = ncc;
+		res->offset_ms = ps[0].lag * 1000.0 / AM_RATE; // where REF's start is heard
+	}
+	res->last_offset_ms = ps[n - 1].lag * 1000.0 / AM_RATE;
+	r = 0;
+out:
+	free(buf);
+	free(ps);
+	return r;
+}
+
 int am_match(const struct am_signal *ref, const struct am_signal *rec, const struct am_options *opt,
 	     struct am_result *res)
 {
@@ -349,8 +504,7 @@ int am_match(const struct am_signal *ref, const struct am_signal *rec, const str
 	struct peak peaks[CANDIDATES];
 	size_t n_peaks = 0;
 	int r;
-	res->ncc = 0;
-	res->offset_ms = 0;
+	memset(res, 0, sizeof(*res));
 	if (!ref->n || rec->rate < 8000 || rec->rate > 192000)
 		return -EINVAL;
 	if ((r = am_resample(ref, AM_RATE, &ref8)) < 0 || (r = am_resample(rec, AM_RATE, &rec8)) < 0)
@@ -417,9 +571,11 @@ int am_match(const struct am_signal *ref, const struct am_signal *rec, const str
 			}
 		}
 	}
-	res->ncc = best;
-	res->offset_ms = lag * 1000.0 / AM_RATE;
+	res->ncc = res->strict_ncc = best;
+	res->offset_ms = res->last_offset_ms = lag * 1000.0 / AM_RATE;
 	r = 0;
+	if (opt && opt->slip_ms > 0)
+		r = piecewise(&ref8, rec, &rec8, &k, lag, opt->slip_ms, e_ref, opt->trace, res);
 out:
 	am_signal_free(&ref8);
 	am_signal_free(&rec8);

@@ -31,11 +31,23 @@ int am_resample(const struct am_signal *in, unsigned rate, struct am_signal *out
 struct am_options {
 	bool bounded;          // search only |offset| <= max_offset_ms
 	double max_offset_ms;
+	// 0: one alignment for the whole of REF. Otherwise REF is also measured in pieces of
+	// AM_PIECE_MS, each at its own lag within slip_ms of the previous piece's: a jitter
+	// buffer or a clock-drift corrector moves the timeline by whole frames during a call,
+	// and one such move would leave everything after it misaligned.
+	double slip_ms;
+	// with slip_ms: one line per piece (its start in REF, its lag, its own NCC) goes here
+	void *trace; // FILE *, or NULL
 };
+
+#define AM_PIECE_MS 200
 
 struct am_result {
 	double ncc;       // -1..1 at the best alignment; 0 when REC is silent there
 	double offset_ms; // where REF's first sample lies in REC (negative: REF starts earlier)
+	double strict_ncc; // with one alignment for the whole of REF (= ncc without slip_ms)
+	unsigned pieces, moves; // with slip_ms: pieces measured, and how often the lag moved
+	double last_offset_ms;  // with slip_ms: the last piece's lag
 };
 
 // Aligns REC to REF and measures them. Returns 0, -EINVAL (REF silent or empty, a rate out of

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// sc-audio-match [--min X] [--max-offset-ms N] [-v] REF.wav REC.wav
+// sc-audio-match [--min X] [--max-offset-ms N] [--slip-ms N] [-v] REF.wav REC.wav
 //
 // Finds the speech of REF in the recording REC and prints how alike they are:
 //   ncc=0.934 offset_ms=123
@@ -7,6 +7,15 @@
 // any gain), offset_ms where REF's start lies in REC. Exit 0 when ncc >= X (default 0.9),
 // 1 below, 2 on bad input. Both files are 16-bit PCM WAV of any rate; they are compared at
 // 8 kHz (audio_match.c says how).
+//
+// --slip-ms N: a call's jitter buffer grows and shrinks its delay by whole frames, and the
+// headset's drift corrector drops or adds one now and then; after such a move the rest of
+// the speech sits 20 ms later or earlier, and one alignment for the whole sentence would
+// count everything after it as lost. With --slip-ms, REF is also measured in 200 ms pieces,
+// each aligned within N ms of the previous piece, and ncc is the better of the two
+// measures. Audio that is missing, concealed or mixed with other sound still lowers it; only
+// the timeline may move. The line then goes on: strict_ncc=0.612 moves=2 (the single
+// alignment's ncc, and how many times the pieces' lag moved).
 //
 // Why a waveform measure, and why 0.9: the codecs a call uses keep the waveform of speech,
 // not only its spectrum, so the correlation of what was sent with what was heard says
@@ -33,9 +42,10 @@ static int usage(const char *msg)
 	if (msg)
 		fprintf(stderr, "sc-audio-match: %s\n", msg);
 	fprintf(stderr,
-		"usage: sc-audio-match [--min X] [--max-offset-ms N] [-v] REF.wav REC.wav\n"
+		"usage: sc-audio-match [--min X] [--max-offset-ms N] [--slip-ms N] [-v] REF.wav REC.wav\n"
 		"  finds REF in REC, prints ncc=N offset_ms=M; exit 0 when ncc >= X (default 0.9),\n"
-		"  1 below, 2 on bad input. --max-offset-ms limits the search to |offset| <= N.\n");
+		"  1 below, 2 on bad input. --max-offset-ms limits the search to |offset| <= N;\n"
+		"  --slip-ms lets the recording's timeline move by up to N ms every 200 ms.\n");
 	return 2;
 }
 
@@ -66,6 +76,9 @@ int main(int argc, char **argv)
 			if (++i >= argc || parse_double(argv[i], 0, 86400000, &opt.max_offset_ms) < 0)
 				return usage("--max-offset-ms takes a number of milliseconds >= 0");
 			opt.bounded = true;
+		} else if (strcmp(a, "--slip-ms") == 0) {
+			if (++i >= argc || parse_double(argv[i], 0, 1000, &opt.slip_ms) < 0)
+				return usage("--slip-ms takes a number of milliseconds from 0 to 1000");
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
 			verbose = true;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -100,6 +113,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sc-audio-match: REF %s: %.3f s at %u Hz; REC %s: %.3f s at %u Hz\n",
 			files[0], (double)ref.n / ref.rate, ref.rate, files[1], (double)rec.n / rec.rate,
 			rec.rate);
+	if (verbose)
+		opt.trace = stderr;
 	int r = am_match(&ref, &rec, &opt, &res);
 	if (r == -EINVAL) {
 		fprintf(stderr, "sc-audio-match: REF %s is silent or shorter than 2 ms: nothing to look "
@@ -109,7 +124,13 @@ int main(int argc, char **argv)
 	} else {
 		// printed cut (not rounded) to what is compared, so 0.8996 never shows as 0.900
 		double shown = floor(res.ncc * 1000) / 1000;
-		printf("ncc=%.3f offset_ms=%.0f\n", shown, res.offset_ms);
+		printf("ncc=%.3f offset_ms=%.0f", shown, res.offset_ms);
+		if (opt.slip_ms > 0)
+			printf(" strict_ncc=%.3f moves=%u", floor(res.strict_ncc * 1000) / 1000, res.moves);
+		printf("\n");
+		if (verbose && opt.slip_ms > 0)
+			fprintf(stderr, "sc-audio-match: %u pieces, the last at offset %.1f ms\n", res.pieces,
+				res.last_offset_ms);
 		rc = shown >= min ? 0 : 1;
 	}
 	am_signal_free(&ref);

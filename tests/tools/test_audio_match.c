@@ -80,7 +80,7 @@ static struct am_signal synthetic(unsigned rate, double seconds, double start_s)
 static struct am_result match(const struct am_signal *ref, const struct am_signal *rec,
 			      const struct am_options *opt)
 {
-	struct am_result r = { -9, 0 };
+	struct am_result r = { .ncc = -9 };
 	CHECK_EQ_INT(am_match(ref, rec, opt, &r), 0);
 	return r;
 }
@@ -165,6 +165,45 @@ static void test_unrelated(const struct am_signal *speech, const struct am_signa
 	// a silent reference is nothing to look for
 	struct am_result rr;
 	CHECK(am_match(&silent, speech, NULL, &rr) < 0);
+}
+
+// The timeline moved twice, as a jitter buffer does: 20 ms of silence inserted at 40 % of
+// the speech, 20 ms cut out at 70 %, 500 ms before it all.
+static void test_slips(const struct am_signal *speech, const struct am_signal *other)
+{
+	size_t frame = speech->rate / 50, lead = speech->rate / 2;
+	size_t cut1 = speech->n * 4 / 10, cut2 = speech->n * 7 / 10;
+	struct am_signal rec = make(lead + speech->n + frame + speech->rate, speech->rate);
+	size_t o = lead;
+	for (size_t i = 0; i < speech->n; i++) {
+		if (i == cut1)
+			o += frame;             // a frame inserted
+		if (i >= cut2 && i < cut2 + frame)
+			continue;               // a frame dropped
+		rec.s[o++] = speech->s[i];
+	}
+	struct am_options slip = { .slip_ms = 60 };
+	struct am_result strict = match(speech, &rec, NULL), r = match(speech, &rec, &slip);
+	printf("two 20 ms slips: strict ncc=%.4f, with --slip-ms 60 ncc=%.4f, moves %u, offset %.1f "
+	       "then %.1f ms\n", strict.ncc, r.ncc, r.moves, r.offset_ms, r.last_offset_ms);
+	CHECK(strict.ncc < 0.8);
+	CHECK(r.ncc > 0.97);
+	CHECK_EQ_INT(r.moves, 2);
+	CHECK(fabs(r.strict_ncc - strict.ncc) < 1e-9);
+	CHECK(fabs(r.last_offset_ms - 500.0) < 0.5); // +20 then -20
+	am_signal_free(&rec);
+
+	// the freedom does not make unrelated audio match
+	struct am_signal n = noise(10 * 48000, 48000, 0.3f, 43);
+	r = match(speech, &n, &slip);
+	printf("--slip-ms 60 against white noise: ncc=%.4f\n", r.ncc);
+	CHECK(r.ncc < 0.1);
+	am_signal_free(&n);
+	rec = delayed(other, 8000, 1.0f, 30000);
+	r = match(speech, &rec, &slip);
+	printf("--slip-ms 60 against other speech: ncc=%.4f\n", r.ncc);
+	CHECK(r.ncc < 0.4);
+	am_signal_free(&rec);
 }
 
 static void to_pcm16(const float *in, int16_t *out, size_t n)
@@ -253,6 +292,7 @@ int main(void)
 	test_delayed_and_attenuated(&speech);
 	test_rates();
 	test_unrelated(&speech, &other);
+	test_slips(&speech, &other);
 	test_g711(&speech);
 	test_opus(&speech, 24000);
 	am_signal_free(&speech);
