@@ -143,6 +143,7 @@ linphone_alice() {
 # --- call 1: paris calls alice through the hub --------------------------------------------
 linphone_alice play="$NETSIM_DIR/alice.wav" record="$NETSIM_DIR/alice-heard-1.wav" ||
 	interop_fail "linphone alice"
+interop_prioritise
 interop_linphone_wait_registered alice 15 || interop_fail "Linphone did not register at the hub"
 interop_pass "Linphone registered at the hub over TLS as alice"
 
@@ -199,13 +200,17 @@ interop_sc_cli paris hangup >/dev/null || interop_fail "sealcall hangup"
 interop_linphone_wait alice 'Call [0-9]+ with .* ended' 10 ||
 	interop_fail "Linphone did not see paris's BYE (through the hub's recorded route)"
 netsim_wait_status paris 'call: idle' 10 || interop_fail "paris is not idle after its hang-up"
-interop_pass "paris hung up; the BYE reached Linphone through the hub"
+media=$(interop_sc_media_end paris 1 5) || interop_fail "no media summary in paris's log"
+[[ $media == *' srtp auth failures 0 '* && $media =~ \ rx\ [1-9][0-9]*\ rtp ]] || interop_fail "paris's media: $media"
+interop_pass "paris hung up; the BYE reached Linphone through the hub; paris: $media"
+interop_rtcp_known_issue alice
 interop_linphone_stop alice || interop_fail "Linphone did not stop"
 check_audio "paris -> alice" "$from" "$to" "$NETSIM_DIR/alice-heard-1.wav"
 
 # --- call 2: alice calls paris through the hub --------------------------------------------
 linphone_alice play="$NETSIM_DIR/alice.wav" record="$NETSIM_DIR/alice-heard-2.wav" ||
 	interop_fail "linphone alice (second)"
+interop_prioritise
 interop_linphone_wait_registered alice 15 || interop_fail "Linphone did not register again"
 t0=$(interop_ms)
 interop_linphone_call alice sips:paris@paris.sealcall.test || interop_fail "Linphone's call"
@@ -225,7 +230,10 @@ interop_linphone_terminate alice || interop_fail "terminate"
 interop_sc_wait_log paris 'call: in-call -> idle \(from alice\).*: alice hung up' 10 ||
 	interop_fail "paris did not see Linphone's BYE: $(tail -n 5 "$pdir/sealcalld.log")"
 interop_linphone_wait alice 'Call [0-9]+ with .* ended' 10 || interop_fail "Linphone's call did not end"
-interop_pass "Linphone hung up; the BYE reached paris through the hub"
+media=$(interop_sc_media_end paris 2 5) || interop_fail "no media summary in paris's log"
+[[ $media == *' srtp auth failures 0 '* && $media =~ \ rx\ [1-9][0-9]*\ rtp ]] || interop_fail "paris's media: $media"
+interop_pass "Linphone hung up; the BYE reached paris through the hub; paris: $media"
+interop_rtcp_known_issue alice
 interop_linphone_stop alice || interop_fail "Linphone did not stop (second)"
 check_audio "alice -> paris" "$from" "$to" "$NETSIM_DIR/alice-heard-2.wav"
 

@@ -6,12 +6,17 @@
 #                                   microphone plays CAPTURE_WAV (48 kHz mono 16-bit) in a
 #                                   loop, so that every call hears it; the earpiece is
 #                                   recorded to $(netsim_dir SITE)/heard.wav
-#   interop_sc_start SITE           netsim_start_daemon, then the daemon at nice -10: see below
+#   interop_sc_start SITE           netsim_start_daemon, then interop_prioritise
+#   interop_prioritise              every process in the run's namespaces at nice -10 (below)
 #   interop_sc_cli SITE ARGS...     `sealcall ARGS` on SITE's control socket
 #   interop_sc_wait_log SITE REGEX SECS   until a line of SITE's sealcalld.log after the one
 #                                   the previous wait matched matches REGEX (grep -E); the line
 #                                   is in INTEROP_SC_LAST_LINE. Polls every 20 ms: the tests
 #                                   time calls with it. Not in $(...) (it consumes lines).
+#   interop_sc_media_end SITE N SECS    the media summary of SITE's Nth call ("media: call
+#                                   ended, PCMU: tx … srtp auth failures 0 …"), once logged
+#   interop_rtcp_known_issue LINPHONE   prints a KNOWN ISSUE line when Linphone rejected
+#                                   SRTP from sealcall (see the function)
 #   interop_sc_sas SITE             the SAS that `sealcall status` shows ("" when not secure)
 #   interop_sc_suites SITE          the negotiated suites from the log's last "call secured"
 #                                   line, in the same words for every test:
@@ -19,7 +24,8 @@
 #   interop_sc_heard_s SITE         seconds recorded so far in heard.wav (to cut one call out)
 #   interop_audio_match REF REC     does REC hold REF's speech? REF is cut into 1.5 s pieces,
 #                                   each looked for in REC with tests/tools' sc-audio-match
-#                                   (waveform NCC); at least 2/3 of them must reach 0.9. Why
+#                                   (waveform NCC; --slip-ms 60 where the tool has it); at
+#                                   least 2/3 of the pieces must reach 0.9. Why
 #                                   pieces: under load the far end's jitter buffer moves the
 #                                   timeline by 20-210 ms a few times a call (measured), which
 #                                   breaks one alignment for a whole sentence, not a word's.
@@ -45,14 +51,25 @@ interop_sc_headset() {
 
 # The virtual headset is paced in real time, like a USB card: whenever the daemon is not
 # scheduled in time (this machine runs other builds on 2 cores, load 8-15 measured), the
-# earpiece has a gap and the speech heard is cut up (10-21 underruns in a run of two calls at load
-# 10-13; the speech correlation then fell to 0.54-0.72). An appliance has its CPU to itself;
-# here the daemon gets priority over the builds instead. The peers' own timing is untouched.
+# earpiece has a gap and the speech heard is cut up (10-21 underruns in a run of two calls at
+# load 10-13). Late packets do the same through the jitter buffer (at load 14.7 a 26 s call
+# had 13 frames inserted and 10 dropped). An appliance and a laptop have their CPU to
+# themselves; here every process of the run (daemon, Linphone, wireguard-go, Kamailio) gets
+# priority over the builds instead: interop_sc_start for the daemon, interop_prioritise for
+# everything running in the run's namespaces at that moment.
 interop_sc_start() {
 	local site=${1:?usage: interop_sc_start SITE}
 	netsim_start_daemon "$site" || return 1
-	renice -n -10 -p "${NETSIM_DAEMON_PID[$site]}" >/dev/null 2>&1 ||
-		interop_log "could not renice sealcalld of $site: its audio may drop out under load"
+	interop_prioritise
+}
+
+interop_prioritise() {
+	local ns pid
+	for ns in "${NETSIM_NAMESPACES[@]}"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			renice -n -10 -p "$pid" >/dev/null 2>&1
+		done
+	done
 	return 0
 }
 
@@ -81,6 +98,18 @@ interop_sc_wait_log() {
 	done
 }
 
+interop_sc_media_end() {
+	local site=${1:?usage: interop_sc_media_end SITE N SECS} n=${2:?} secs=${3:-10} log deadline line
+	log=$(netsim_dir "$site")/sealcalld.log
+	deadline=$((SECONDS + secs))
+	while :; do
+		line=$(grep -a 'media: call ended, ' "$log" | sed -n "${n}p")
+		[[ -n $line ]] && { echo "${line#*media: }"; return 0; }
+		((SECONDS < deadline)) || return 1
+		sleep 0.1
+	done
+}
+
 interop_sc_sas() {
 	interop_sc_cli "${1:?usage: interop_sc_sas SITE}" status | sed -n 's/^sas: \([^ ]*\) .*/\1/p'
 }
@@ -103,14 +132,16 @@ interop_sc_heard_s() {
 interop_audio_match() {
 	local ref=${1:?usage: interop_audio_match REF REC} rec=${2:?usage: interop_audio_match REF REC}
 	local tool=${SC_BUILD_DIR:?}/tests/tools/sc-audio-match pieces i piece out ncc found=0 n=0
-	local -a nccs=()
+	local -a nccs=() slip=()
 	[[ -x $tool ]] || { echo "sc-audio-match not built in $SC_BUILD_DIR (make sc-audio-match)"; return 2; }
+	# A build that can follow the jitter buffer's whole-frame moves does so inside a piece.
+	"$tool" 2>&1 | grep -q -- --slip-ms && slip=(--slip-ms 60)
 	pieces=$(interop_wav_seconds "$ref" | awk '{ n = int($1 / 1.5); print (n > 8 ? 8 : n) }')
 	[[ $pieces =~ ^[0-9]+$ ]] || { echo "cannot read $ref"; return 2; }
 	piece=$(mktemp --suffix=.wav) || return 2
 	for ((i = 0; i < pieces; i++)); do
 		sox "$ref" "$piece" trim "$(awk -v i="$i" 'BEGIN { print i * 1.5 }')" 1.5 2>/dev/null || break
-		out=$("$tool" --min 0.9 "$piece" "$rec")
+		out=$("$tool" --min 0.9 "${slip[@]}" "$piece" "$rec")
 		(($? == 2)) && { echo "sc-audio-match: $out"; rm -f "$piece"; return 2; }
 		ncc=$(sed -nE 's/^ncc=([0-9.]+) .*/\1/p' <<<"$out")
 		nccs+=("${ncc:-0}")
@@ -128,4 +159,19 @@ interop_audio_match() {
 interop_wav_cut() {
 	local in=${1:?usage: interop_wav_cut IN OUT FROM TO} out=${2:?} from=${3:?} to=${4:?}
 	sox --ignore-length "$in" "$out" trim "$from" "=$to" 2>/dev/null
+}
+
+# Known, reported, not fixed here (src/core/call_rtp.c is not this folder's): sealcall sends
+# its SRTCP to the peer's RTP port without a=rtcp-mux having been agreed, and has no socket
+# on its RTP port + 1, where Linphone (which offers no rtcp-mux) sends its RTCP: captured,
+# 3 SRTCP packets to Linphone's port 16384 and 4 RTCP from Linphone to 16385 answered by
+# ICMP port unreachable in 12 s. Linphone takes our SRTCP for SRTP and fails it
+# ("srtp_unprotect() failed (7)", once per RTCP interval). Audio is unaffected; RTCP
+# statistics (round trip) are lost both ways. Once fixed this count is 0 and the line goes.
+interop_rtcp_known_issue() {
+	local name=${1:?usage: interop_rtcp_known_issue LINPHONE} bad
+	bad=$(grep -a -c 'srtp_unprotect() failed' "$(interop_linphone_dir "$name")/linphone.log")
+	((bad == 0)) || echo "KNOWN ISSUE: Linphone $name rejected $bad packets from sealcall as bad SRTP:" \
+		"sealcall's RTCP went to its RTP port (no rtcp-mux agreed)"
+	return 0
 }
