@@ -528,31 +528,83 @@ netsim_buttons() {
 	netsim_on_cleanup "exec ${fd}>&-"
 }
 
-netsim_key() {
-	local site=${1:?usage: netsim_key SITE KEY VALUE} key=${2:?} value=${3:?}
-	local fd=${NETSIM_BUTTON_FD[$site]:-}
+# Writes key records to SITE's button FIFO from one process: "CODE VALUE SLEEP_MS" triples,
+# each record stamped when it is written (so a slow start of python3 on a busy machine
+# cannot stretch a short press into a long one).
+netsim_key_script() {
+	local site=${1:?} fd=${NETSIM_BUTTON_FD[$1]:-}
+	shift
 	[[ -n $fd ]] || { netsim_log "netsim_key: call netsim_buttons $site first"; return 1; }
-	case $key in
-	KEY_PLAYPAUSE) key=164 ;;
-	KEY_PHONE) key=169 ;;
-	KEY_MICMUTE) key=248 ;;
-	*[!0-9]*) netsim_log "netsim_key: unknown key $key"; return 1 ;;
-	esac
-	# struct input_event on 64-bit Linux: struct timeval (two longs), type, code, value
 	python3 -c '
-import struct, sys, time
-t = time.clock_gettime(time.CLOCK_MONOTONIC)
-sec, usec = int(t), int((t - int(t)) * 1e6)
-key, value = int(sys.argv[1]), int(sys.argv[2])
-sys.stdout.buffer.write(struct.pack("<qqHHi", sec, usec, 1, key, value) +
-                        struct.pack("<qqHHi", sec, usec, 0, 0, 0))' "$key" "$value" >&"$fd"
+import os, struct, sys, time
+out = int(sys.argv[1])
+args = [int(a) for a in sys.argv[2:]]
+for i in range(0, len(args), 3):
+    key, value, pause = args[i:i + 3]
+    t = time.clock_gettime(time.CLOCK_MONOTONIC)
+    sec, usec = int(t), int((t - int(t)) * 1e6)
+    # struct input_event on 64-bit Linux: struct timeval (two longs), type, code, value;
+    # then the SYN_REPORT that ends the packet
+    os.write(out, struct.pack("<qqHHi", sec, usec, 1, key, value) +
+             struct.pack("<qqHHi", sec, usec, 0, 0, 0))
+    time.sleep(pause / 1000.0)' "$fd" "$@"
+}
+
+netsim_key_code() {
+	case $1 in
+	KEY_PLAYPAUSE) echo 164 ;;
+	KEY_PHONE) echo 169 ;;
+	KEY_MICMUTE) echo 248 ;;
+	*[!0-9]* | '') netsim_log "unknown key $1"; return 1 ;;
+	*) echo "$1" ;;
+	esac
+}
+
+netsim_key() {
+	local site=${1:?usage: netsim_key SITE KEY VALUE} key value=${3:?usage: netsim_key SITE KEY VALUE}
+	key=$(netsim_key_code "${2:?}") || return 1
+	netsim_key_script "$site" "$key" "$value" 0
 }
 
 netsim_press() {
-	local site=${1:?usage: netsim_press SITE KEY [HOLD_MS]} key=${2:?} hold=${3:-100}
-	netsim_key "$site" "$key" 1 || return 1
-	sleep "$(printf '%d.%03d' $((hold / 1000)) $((hold % 1000)))"
-	netsim_key "$site" "$key" 0
+	local site=${1:?usage: netsim_press SITE KEY [HOLD_MS]} key hold=${3:-100}
+	key=$(netsim_key_code "${2:?}") || return 1
+	netsim_key_script "$site" "$key" 1 "$hold" "$key" 0 0
+}
+
+# ---- An impaired underlay between two sites (there is no netem here) ----
+#
+#   netsim_impair SITE_A SITE_B [sc-impair options: --loss PCT --jitter MS --delay MS
+#                 --seed N --queue N]
+#       runs tests/tools/sc-impair in the router namespace and points each site's WireGuard
+#       peer endpoint for the other at it (198.18.INDEX.1:51900, the router's side of the
+#       site's own link), so everything between the two crosses the relay. Call after
+#       netsim_policy for both sites and before their daemons start. The relay's counts
+#       are in $NETSIM_DIR/impair.stats (every second) and its log in impair.log.
+netsim_impair() {
+	local a=${1:?usage: netsim_impair SITE_A SITE_B [OPTIONS]} b=${2:?usage: netsim_impair SITE_A SITE_B [OPTIONS]}
+	shift 2
+	local bin=${SC_BUILD_DIR:?SC_BUILD_DIR unset}/tests/tools/sc-impair ia ib port
+	[[ -x $bin ]] || { netsim_log "$bin not built (make sc-impair)"; return 1; }
+	ia=$(netsim_index "$a") && ib=$(netsim_index "$b") || return 1
+	port=$(sed -n 's/^  listen_port: //p' "$NETSIM_DIR/$a/sealcall.yaml")
+	[[ $port =~ ^[0-9]+$ ]] || { netsim_log "netsim_impair: no listen_port in $a's policy"; return 1; }
+	# each site's endpoint for the other becomes its own leg of the relay
+	sed -i "s|endpoint: 198\.18\.$ib\.2:\([0-9]*\)|endpoint: 198.18.$ia.1:51900  # sc-impair; $b is 198.18.$ib.2:\1|" \
+		"$NETSIM_DIR/$a/sealcall.yaml"
+	sed -i "s|endpoint: 198\.18\.$ia\.2:\([0-9]*\)|endpoint: 198.18.$ib.1:51900  # sc-impair; $a is 198.18.$ia.2:\1|" \
+		"$NETSIM_DIR/$b/sealcall.yaml"
+	# The relay is test equipment: with real-time scheduling (where allowed) a busy machine
+	# does not add its own delays to the ones it was asked for.
+	local -a rt=()
+	chrt -f 10 true 2>/dev/null && rt=(chrt -f 10)
+	ip netns exec "$NETSIM_ROUTER" "${rt[@]}" "$bin" --leg "198.18.$ia.1:51900=198.18.$ia.2:$port" \
+		--leg "198.18.$ib.1:51900=198.18.$ib.2:$port" --stats "$NETSIM_DIR/impair.stats" "$@" \
+		>"$NETSIM_DIR/impair.log" 2>&1 </dev/null &
+	NETSIM_PIDS+=("$!")
+	NETSIM_IMPAIR_PID=$!
+	netsim_wait_for 5 grep -q relaying "$NETSIM_DIR/impair.log" ||
+		{ netsim_log "sc-impair did not start:"; cat "$NETSIM_DIR/impair.log" >&2; return 1; }
 }
 
 # ---- Deployments made by `sealcall provision` (provision_*.sh, bench/hub_limits.sh) ----
@@ -641,39 +693,4 @@ netsim_hub_up() {
 		return 1
 	}
 	netsim_log "hub in $site: $iface ${addresses[*]}, Kamailio PID $NETSIM_HUB_KAMAILIO_PID on tls:$listen"
-}
-
-# ---- An impaired underlay between two sites (there is no netem here) ----
-#
-#   netsim_impair SITE_A SITE_B [sc-impair options: --loss PCT --jitter MS --delay MS
-#                 --seed N --queue N]
-#       runs tests/tools/sc-impair in the router namespace and points each site's WireGuard
-#       peer endpoint for the other at it (198.18.INDEX.1:51900, the router's side of the
-#       site's own link), so everything between the two crosses the relay. Call after
-#       netsim_policy for both sites and before their daemons start. The relay's counts
-#       are in $NETSIM_DIR/impair.stats (every second) and its log in impair.log.
-netsim_impair() {
-	local a=${1:?usage: netsim_impair SITE_A SITE_B [OPTIONS]} b=${2:?usage: netsim_impair SITE_A SITE_B [OPTIONS]}
-	shift 2
-	local bin=${SC_BUILD_DIR:?SC_BUILD_DIR unset}/tests/tools/sc-impair ia ib port
-	[[ -x $bin ]] || { netsim_log "$bin not built (make sc-impair)"; return 1; }
-	ia=$(netsim_index "$a") && ib=$(netsim_index "$b") || return 1
-	port=$(sed -n 's/^  listen_port: //p' "$NETSIM_DIR/$a/sealcall.yaml")
-	[[ $port =~ ^[0-9]+$ ]] || { netsim_log "netsim_impair: no listen_port in $a's policy"; return 1; }
-	# each site's endpoint for the other becomes its own leg of the relay
-	sed -i "s|endpoint: 198\.18\.$ib\.2:\([0-9]*\)|endpoint: 198.18.$ia.1:51900  # sc-impair; $b is 198.18.$ib.2:\1|" \
-		"$NETSIM_DIR/$a/sealcall.yaml"
-	sed -i "s|endpoint: 198\.18\.$ia\.2:\([0-9]*\)|endpoint: 198.18.$ib.1:51900  # sc-impair; $a is 198.18.$ia.2:\1|" \
-		"$NETSIM_DIR/$b/sealcall.yaml"
-	# The relay is test equipment: with real-time scheduling (where allowed) a busy machine
-	# does not add its own delays to the ones it was asked for.
-	local -a rt=()
-	chrt -f 10 true 2>/dev/null && rt=(chrt -f 10)
-	ip netns exec "$NETSIM_ROUTER" "${rt[@]}" "$bin" --leg "198.18.$ia.1:51900=198.18.$ia.2:$port" \
-		--leg "198.18.$ib.1:51900=198.18.$ib.2:$port" --stats "$NETSIM_DIR/impair.stats" "$@" \
-		>"$NETSIM_DIR/impair.log" 2>&1 </dev/null &
-	NETSIM_PIDS+=("$!")
-	NETSIM_IMPAIR_PID=$!
-	netsim_wait_for 5 grep -q relaying "$NETSIM_DIR/impair.log" ||
-		{ netsim_log "sc-impair did not start:"; cat "$NETSIM_DIR/impair.log" >&2; return 1; }
 }

@@ -158,10 +158,9 @@ ae_xruns_since() {
 }
 
 # One round: both microphones say their sentence; each earpiece's recording of it is cut
-# out (from a second before it was spoken) and matched. Sets AE_ROUND_XRUNS.
+# out and matched (ae_score). Sets AE_ROUND_XRUNS.
 ae_speech_round() {
-	local round=$1 min=$2 slip=$3 secs from to ref rec cut out rc expect found start rc_all=0
-	local lp ll
+	local round=$1 min=$2 slip=$3 secs from to rc_all=0 lp ll
 	lp=$(wc -l <"$NETSIM_DIR/paris/sealcalld.log") ll=$(wc -l <"$NETSIM_DIR/lyon/sealcalld.log")
 	secs=$(awk -v a="$(ae_wav_seconds "$NETSIM_DIR/paris-says.wav")" \
 		-v b="$(ae_wav_seconds "$NETSIM_DIR/lyon-says.wav")" 'BEGIN { print (a > b ? a : b) }')
@@ -177,25 +176,112 @@ ae_speech_round() {
 	AE_ROUND_XRUNS=$(($(ae_xruns_since paris "$lp") + $(ae_xruns_since lyon "$ll")))
 	for from in paris lyon; do
 		to=$([[ $from == paris ]] && echo lyon || echo paris)
-		ref="$NETSIM_DIR/$from-says.wav" rec="$NETSIM_DIR/$to/heard.wav" cut="$NETSIM_DIR/$to/heard-round$round.wav"
-		expect=$(ae_heard_offset_ms "$from" "$to") || sc_fail "no clock events from the headsets"
-		start=$(awk -v e="$expect" 'BEGIN { s = e / 1000 - 1; printf "%.3f", s < 0 ? 0 : s }')
-		sox --ignore-length "$rec" "$cut" trim "$start" "$(awk -v s="$secs" 'BEGIN { print s + 3 }')" ||
-			sc_fail "sox could not cut $rec"
-		out=$(ae_match "$ref" "$cut" --min "$min" --slip-ms "$slip")
-		rc=$?
-		((rc == 2)) && sc_fail "sc-audio-match could not compare: $out"
-		found=${out##*offset_ms=}
-		found=$(awk -v f="${found%% *}" -v s="$start" 'BEGIN { printf "%.0f", f + s * 1000 }')
-		echo "SCORE $from -> $to ($AE_CODEC, round $round): $out; spoken at ${expect} ms of" \
-			"$to's recording, heard $(awk -v f="$found" -v e="$expect" 'BEGIN { printf "%.0f", f - e }') ms later"
-		if ((rc != 0)); then
-			echo "FAIL: $from's speech is not in $to's earpiece (need ncc >= $min); its pieces:"
-			"$AE_MATCH" -v --slip-ms "$slip" "$ref" "$cut" 2>&1 | grep '^piece' | sed 's/^/  /'
-			rc_all=1
-		fi
-		awk -v f="$found" -v e="$expect" 'BEGIN { exit !(f - e > 0 && f - e < 1000) }' ||
-			{ echo "FAIL: $from's speech found at $found ms, not within a second after it was spoken ($expect ms)"; rc_all=1; }
+		ae_score "$from" "$to" "$min" "$slip" "$AE_CODEC, round $round" || rc_all=1
 	done
 	return $rc_all
+}
+
+# FROM's sentence ($NETSIM_DIR/FROM-says.wav), spoken at FROM's last `netsim_mic on`, must be
+# in TO's earpiece recording with NCC >= MIN (--slip-ms SLIP), heard within a second after
+# it was spoken. Only the recording from a second before that moment is searched. Prints a
+# SCORE line labelled LABEL; returns 0 or 1.
+ae_score() {
+	local from=$1 to=$2 min=$3 slip=$4 label=$5 ref rec cut out rc expect found start secs rc_all=0
+	ref="$NETSIM_DIR/$from-says.wav" rec="$NETSIM_DIR/$to/heard.wav"
+	cut="$NETSIM_DIR/$to/heard-cut-$from-$RANDOM.wav"
+	secs=$(ae_wav_seconds "$ref")
+	expect=$(ae_heard_offset_ms "$from" "$to") || sc_fail "no clock events from the headsets"
+	start=$(awk -v e="$expect" 'BEGIN { s = e / 1000 - 1; printf "%.3f", s < 0 ? 0 : s }')
+	sox --ignore-length "$rec" "$cut" trim "$start" "$(awk -v s="$secs" 'BEGIN { print s + 3 }')" ||
+		sc_fail "sox could not cut $rec"
+	out=$(ae_match "$ref" "$cut" --min "$min" --slip-ms "$slip")
+	rc=$?
+	((rc == 2)) && sc_fail "sc-audio-match could not compare: $out"
+	found=${out##*offset_ms=}
+	found=$(awk -v f="${found%% *}" -v s="$start" 'BEGIN { printf "%.0f", f + s * 1000 }')
+	echo "SCORE $from -> $to ($label): $out; spoken at ${expect} ms of $to's recording," \
+		"heard $(awk -v f="$found" -v e="$expect" 'BEGIN { printf "%.0f", f - e }') ms later"
+	if ((rc != 0)); then
+		echo "FAIL: $from's speech is not in $to's earpiece (need ncc >= $min); its pieces:"
+		"$AE_MATCH" -v --slip-ms "$slip" "$ref" "$cut" 2>&1 | grep '^piece' | sed 's/^/  /'
+		rc_all=1
+	fi
+	awk -v f="$found" -v e="$expect" 'BEGIN { exit !(f - e > 0 && f - e < 1000) }' ||
+		{ echo "FAIL: $from's speech found at $found ms, not within a second after it was spoken ($expect ms)"; rc_all=1; }
+	return $rc_all
+}
+
+# ---- The prompts the daemon speaks, found in a recording ----
+
+# CLOCK_MONOTONIC now, in ns: the clock of the virtual headset's events.
+ae_mono_ns() { python3 -c 'import time; print(time.clock_gettime_ns(time.CLOCK_MONOTONIC))'; }
+
+# Where the monotonic time NS lies in SITE's heard.wav, in ms.
+ae_heard_ms_at() {
+	python3 - "$NETSIM_DIR/${1:?}/headset-events" "${2:?}" <<'PY'
+import sys
+runs = []
+for l in open(sys.argv[1]):
+    w = l.split()
+    if w[:2] == ["playback", "frame"]:
+        runs.append((int(w[4]), int(w[2])))
+if not runs:
+    sys.exit("no earpiece run in the headset events")
+t = int(sys.argv[2])
+ns, frame = ([r for r in runs if r[0] <= t] or runs[:1])[-1]
+print("%.1f" % (frame * 1000.0 / 48000 + (t - ns) / 1e6))
+PY
+}
+
+# The build's own rendering of prompt clip ID (espeak-ng, before it was packed into the
+# daemon): src/audio/prompts/manifest.tsv lists the ids.
+ae_prompt_wav() {
+	local f="$SC_BUILD_DIR/src/audio/prompts/wav/$1.wav"
+	[[ -f $f ]] || sc_fail "$f missing: the build renders the prompts (make sc_audio_prompts)"
+	echo "$f"
+}
+
+# The clip ids that read out a B32 SAS (z-base-32 alphabet order, after the five phrases,
+# as src/audio/prompts/manifest.c lists them).
+ae_sas_clip_ids() {
+	local sas=${1,,} alphabet=ybndrfg8ejkmcpqxot1uwisza345h769 i c rest
+	for ((i = 0; i < ${#sas}; i++)); do
+		c=${sas:i:1}
+		rest=${alphabet%%"$c"*}
+		[[ $rest != "$alphabet" ]] || sc_fail "'$c' of SAS $1 is not a B32 character"
+		echo $((5 + ${#rest}))
+	done
+}
+
+# Looks for prompt clip ID in SITE's recording between FROM_MS and TO_MS. Prints
+# "NCC OFFSET_MS" (offset in the whole recording).
+ae_find_clip() {
+	local site=$1 id=$2 from=$3 to=$4 cut out
+	cut="$NETSIM_DIR/$site/clip-window-$RANDOM.wav"
+	sox --ignore-length "$NETSIM_DIR/$site/heard.wav" "$cut" trim "$(awk -v f="$from" 'BEGIN { printf "%.3f", (f < 0 ? 0 : f) / 1000 }')" \
+		"$(awk -v f="$from" -v t="$to" 'BEGIN { printf "%.3f", (t - (f < 0 ? 0 : f)) / 1000 }')" ||
+		sc_fail "sox could not cut $site's recording"
+	# --slip-ms: the headset's drift corrector may drop or add a frame inside a phrase
+	out=$("$AE_MATCH" --min -1 --slip-ms 60 "$(ae_prompt_wav "$id")" "$cut")
+	rm -f "$cut"
+	awk -v o="$out" -v f="$from" 'BEGIN { split(o, a, /[= ]/); printf "%s %.0f\n", a[2], a[4] + (f < 0 ? 0 : f) }'
+}
+
+# FROM says its sentence once (netsim_mic on, its length and 2 s, off) and TO's earpiece
+# must have it (ae_score, NCC >= MIN with --slip-ms 60). Spoken once more when it failed
+# while either headset over- or underran (the machine held a daemon off), and said so.
+ae_say_and_score() {
+	local from=$1 to=$2 min=$3 label=$4 try lf lt xr
+	for try in 1 2; do
+		lf=$(wc -l <"$NETSIM_DIR/$from/sealcalld.log") lt=$(wc -l <"$NETSIM_DIR/$to/sealcalld.log")
+		netsim_mic "$from" on
+		sleep "$(awk -v s="$(ae_wav_seconds "$NETSIM_DIR/$from-says.wav")" 'BEGIN { print s + 2 }')"
+		netsim_mic "$from" off
+		xr=$(($(ae_xruns_since "$from" "$lf") + $(ae_xruns_since "$to" "$lt")))
+		ae_score "$from" "$to" "$min" 60 "$label" && return 0
+		((xr > 0)) || return 1
+		echo "NOTE: the headsets over- or underran $xr times meanwhile (a daemon was held off" \
+			"longer than its device buffer): saying it once more"
+	done
+	return 1
 }
