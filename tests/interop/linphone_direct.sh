@@ -6,15 +6,16 @@
 # URI are paris's directory entry for alice, and she calls sips:paris@paris.sealcall.test
 # (names, not addresses: Linphone's TLS ignores IP addresses in certificates).
 #
-# Twice, each time with a fresh Linphone: its stock ZRTP suites (DH3k, AES1, S256, HS80, B32),
-# then set to X255, S384, AES3, B256 first (paris prefers the same for that run). Every call:
+# Three times, each with a fresh Linphone: its stock ZRTP suites (DH3k, AES1, S256, HS80, B32),
+# then set to X255, S384, AES3, B256 first, then DH3k, AES3, S256, HS32 (paris prefers the
+# same in each run, so the result does not depend on which end wins the Commit race). Every call:
 # paris rings, is answered with `sealcall answer`, both ends report "secure" with the same
 # SAS and the same suites. The first call of each run carries speech both ways (Linphone
 # plays a WAV into the call that paris's virtual headset must hear, paris's microphone plays
 # another that Linphone must record), matched by correlation, not only by loudness. Hang-ups
 # alternate sides, and each side must see the other's. Later calls find the ZRTP cache.
 # Prints MEASURE lines: call -> ringing, answer -> both secure, call -> both secure.
-# timeout: 420
+# timeout: 600
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../netsim/netsim.sh"
@@ -43,6 +44,9 @@ cp "$policy" "$NETSIM_DIR/policy-default.yaml"
 sed -e 's/^    hashes: .*/    hashes: [s384, s256]/' -e 's/^    ciphers: .*/    ciphers: [aes3, aes1]/' \
 	-e 's/^    sas_types: .*/    sas_types: [b256, b32]/' "$policy" >"$NETSIM_DIR/policy-strong.yaml"
 grep -q 'hashes: \[s384, s256\]' "$NETSIM_DIR/policy-strong.yaml" || interop_fail "strong policy edit"
+sed -e 's/^    ciphers: .*/    ciphers: [aes3, aes1]/' -e 's/^    auth_tags: .*/    auth_tags: [hs32, hs80]/' \
+	"$policy" >"$NETSIM_DIR/policy-mixed.yaml"
+grep -q 'auth_tags: \[hs32, hs80\]' "$NETSIM_DIR/policy-mixed.yaml" || interop_fail "mixed policy edit"
 
 interop_speech_wav "$NETSIM_DIR/alice.wav" \
 	"Alice speaking from the laptop. One, two, three, four." ||
@@ -62,19 +66,11 @@ target=sips:paris@paris.sealcall.test
 declare -a SETUP_MS=() ANSWER_MS=() RING_MS=()
 CALLS_SO_FAR=0
 
-# check_audio LABEL HEARD_FROM HEARD_TO LINPHONE_RECORDING: speech crossed both ways.
-check_audio() {
-	local label=$1 from=$2 to=$3 lp_rec=$4 rms match
-	interop_wav_cut "$(netsim_dir paris)/heard.wav" "$NETSIM_DIR/heard-$label.wav" "$from" "$to" ||
-		interop_fail "$label: cannot cut paris's recording ($from..$to s)"
-	rms=$(interop_wav_rms "$NETSIM_DIR/heard-$label.wav") || interop_fail "$label: paris recorded nothing"
-	awk -v r="$rms" 'BEGIN { exit !(r > 0.01) }' || interop_fail "$label: paris heard silence (RMS $rms)"
-	match=$(interop_audio_match "$NETSIM_DIR/alice.wav" "$NETSIM_DIR/heard-$label.wav") ||
-		interop_fail "$label: paris's headset did not hear alice's speech ($match, RMS $rms)"
-	interop_pass "$label: alice's speech reached paris's headset (RMS $rms, $match)"
-	rms=$(interop_wav_rms "$lp_rec") || interop_fail "$label: Linphone recorded nothing"
-	awk -v r="$rms" 'BEGIN { exit !(r > 0.01) }' || interop_fail "$label: Linphone heard silence (RMS $rms)"
-	match=$(interop_audio_match "$NETSIM_DIR/paris.wav" "$lp_rec") ||
+# linphone_heard LABEL RECORDING: paris's microphone is in Linphone's recording of the call.
+linphone_heard() {
+	local label=$1 rec=$2 rms match
+	rms=$(interop_wav_rms "$rec") || interop_fail "$label: Linphone recorded nothing"
+	match=$(interop_audio_match "$NETSIM_DIR/paris.wav" "$rec") ||
 		interop_fail "$label: Linphone did not record paris's speech ($match, RMS $rms)"
 	interop_pass "$label: paris's microphone reached Linphone's recording (RMS $rms, $match)"
 }
@@ -84,7 +80,7 @@ check_audio() {
 # paris) hangs up and the other end must see it.
 one_call() {
 	local label=$1 n=$2 hangup_by=$3 expect=$4
-	local t0 t_ring t_ans t_both sas_sc sas_lp suites_sc suites_lp heard_from heard_to status media
+	local t0 t_ring t_ans t_both sas_sc sas_lp suites_sc suites_lp heard status media
 	t0=$(interop_ms)
 	interop_linphone_call alice "$target" || interop_fail "$label #$n: call command"
 	interop_sc_wait_log paris 'call: idle -> ringing-in ' 15 ||
@@ -124,10 +120,9 @@ one_call() {
 		# paris's headset first says "call secured", the SAS and whether it is verified
 		# (about 7 s, over the call's audio); what it hears after that is alice alone.
 		sleep 8
-		heard_from=$(interop_sc_heard_s paris)
-		sleep 14 # each sentence (about 5 s with the player's pause) twice or more
-		heard_to=$(interop_sc_heard_s paris)
-		HEARD_RANGE="$heard_from $heard_to"
+		heard=$(interop_sc_hears paris "$NETSIM_DIR/alice.wav" "$label") ||
+			interop_fail "$label #$n: paris's headset did not hear alice's speech ($heard)"
+		interop_pass "$label #$n: alice's speech reached paris's headset ($heard)"
 	fi
 	if [[ $hangup_by == alice ]]; then
 		interop_linphone_terminate alice || interop_fail "$label #$n: terminate"
@@ -160,12 +155,10 @@ for ((i = 1; i <= CALLS_DEFAULT; i++)); do
 	who=alice
 	((i % 2 == 0)) && who=paris
 	one_call default "$i" "$who" "ka=DH3k cipher=AES1 hash=S256 auth=HS80 sas=B32"
-	((i == 1)) && range_default=$HEARD_RANGE
 done
 interop_rtcp_known_issue alice
 interop_linphone_stop alice || interop_fail "Linphone did not stop"
-read -r from to <<<"$range_default"
-check_audio default "$from" "$to" "$NETSIM_DIR/alice-heard-default.wav"
+linphone_heard default "$NETSIM_DIR/alice-heard-default.wav"
 echo "MEASURE: default suites, $CALLS_DEFAULT calls: call -> both secure median $(median "${SETUP_MS[@]}") ms" \
 	"(${SETUP_MS[*]}); answer -> both secure median $(median "${ANSWER_MS[@]}") ms (${ANSWER_MS[*]});" \
 	"call -> ringing median $(median "${RING_MS[@]}") ms"
@@ -188,16 +181,39 @@ for ((i = 1; i <= CALLS_STRONG; i++)); do
 	who=paris
 	((i % 2 == 0)) && who=alice
 	one_call strong "$i" "$who" "ka=X255 cipher=AES3 hash=S384 auth=HS80 sas=B256"
-	((i == 1)) && range_strong=$HEARD_RANGE
 done
 [[ $(interop_sc_sas paris) == "" ]] || interop_fail "a SAS is still shown after the call"
 interop_rtcp_known_issue alice
 interop_linphone_stop alice || interop_fail "Linphone did not stop (strong)"
-read -r from to <<<"$range_strong"
-check_audio strong "$from" "$to" "$NETSIM_DIR/alice-heard-strong.wav"
+linphone_heard strong "$NETSIM_DIR/alice-heard-strong.wav"
 echo "MEASURE: strong suites, $CALLS_STRONG calls: call -> both secure $(printf '%s ms ' "${SETUP_MS[@]}")"
+SETUP_MS=() ANSWER_MS=() RING_MS=()
 
-grep -E 'sealcall (err|warn)' "$(netsim_dir paris)/sealcalld.log" "$NETSIM_DIR/sealcalld-default.log" |
+# --- run 3: AES3 with S256, the 32-bit SRTP tag -------------------------------------------
+# What neither run above reaches: AES-256 keys from a SHA-256 KDF, and SRTP packets with
+# 32-bit tags. (Not EC25: Debian's bzrtp leaves it out of its Hello even when linphonerc
+# asks for it, and DH3k is agreed instead; measured.)
+netsim_stop_daemon paris || interop_fail "paris did not stop cleanly (strong)"
+cp "$NETSIM_DIR/policy-mixed.yaml" "$policy"
+INTEROP_SC_SEEN[paris]=0
+CALLS_SO_FAR=0
+mv "$(netsim_dir paris)/sealcalld.log" "$NETSIM_DIR/sealcalld-strong.log"
+interop_sc_start paris || interop_fail "restart paris (mixed)"
+netsim_wait_status paris 'state: ready' 30 || interop_fail "paris did not reach ready (mixed)"
+INTEROP_LINPHONE_ZRTP_STRONG_KEY_AGREEMENTS=MS_ZRTP_KEY_AGREEMENT_DH3K
+INTEROP_LINPHONE_ZRTP_STRONG_HASHES=MS_ZRTP_HASH_S256
+INTEROP_LINPHONE_ZRTP_STRONG_CIPHERS=MS_ZRTP_CIPHER_AES3,MS_ZRTP_CIPHER_AES1
+INTEROP_LINPHONE_ZRTP_STRONG_AUTH_TAGS=MS_ZRTP_AUTHTAG_HS32,MS_ZRTP_AUTHTAG_HS80
+INTEROP_LINPHONE_ZRTP_STRONG_SAS=MS_ZRTP_SAS_B32
+interop_linphone_start alice alice zrtp=strong play="$NETSIM_DIR/alice.wav" \
+	record="$NETSIM_DIR/alice-heard-mixed.wav" || interop_fail "linphone alice (mixed)"
+interop_prioritise
+one_call mixed 1 alice "ka=DH3k cipher=AES3 hash=S256 auth=HS32 sas=B32"
+interop_rtcp_known_issue alice
+interop_linphone_stop alice || interop_fail "Linphone did not stop (mixed)"
+linphone_heard mixed "$NETSIM_DIR/alice-heard-mixed.wav"
+
+grep -E 'sealcall (err|warn)' "$(netsim_dir paris)/sealcalld.log" "$NETSIM_DIR/sealcalld-default.log" "$NETSIM_DIR/sealcalld-strong.log" |
 	grep -vE 'state: |degraded' >&2 && echo "(warnings above are for the record)" >&2
 netsim_stop_daemon paris || interop_fail "paris did not exit 0"
 interop_pass "Linphone <-> sealcall direct over TLS: every call secure with matching SAS; took $((SECONDS - started)) s"

@@ -12,7 +12,7 @@
 # ends are secure with the same SAS, which proves ZRTP ran end to end (a hub holding media
 # keys would show two different SAS values), speech crosses both ways (correlated), and the
 # hang-up reaches the other end through the hub's recorded route.
-# timeout: 360
+# timeout: 480
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../netsim/netsim.sh"
@@ -147,19 +147,22 @@ interop_prioritise
 interop_linphone_wait_registered alice 15 || interop_fail "Linphone did not register at the hub"
 interop_pass "Linphone registered at the hub over TLS as alice"
 
-# check_audio LABEL FROM TO LINPHONE_RECORDING
-check_audio() {
-	local label=$1 from=$2 to=$3 lp_rec=$4 rms match
-	interop_wav_cut "$pdir/heard.wav" "$NETSIM_DIR/heard-$label.wav" "$from" "$to" ||
-		interop_fail "$label: cannot cut paris's recording ($from..$to s)"
-	rms=$(interop_wav_rms "$NETSIM_DIR/heard-$label.wav") || interop_fail "$label: paris recorded nothing"
-	match=$(interop_audio_match "$NETSIM_DIR/alice.wav" "$NETSIM_DIR/heard-$label.wav") ||
-		interop_fail "$label: paris's headset did not hear alice's speech ($match, RMS $rms)"
-	interop_pass "$label: alice's speech reached paris's headset (RMS $rms, $match)"
-	rms=$(interop_wav_rms "$lp_rec") || interop_fail "$label: Linphone recorded nothing"
-	match=$(interop_audio_match "$NETSIM_DIR/paris.wav" "$lp_rec") ||
+# linphone_heard LABEL RECORDING: paris's microphone is in Linphone's recording of the call.
+linphone_heard() {
+	local label=$1 rec=$2 rms match
+	rms=$(interop_wav_rms "$rec") || interop_fail "$label: Linphone recorded nothing"
+	match=$(interop_audio_match "$NETSIM_DIR/paris.wav" "$rec") ||
 		interop_fail "$label: Linphone did not record paris's speech ($match, RMS $rms)"
 	interop_pass "$label: paris's microphone reached Linphone's recording (RMS $rms, $match)"
+}
+
+# paris_hears LABEL: after the SAS prompt (about 7 s over the call's audio), alice's speech.
+paris_hears() {
+	local label=$1 heard
+	sleep 8
+	heard=$(interop_sc_hears paris "$NETSIM_DIR/alice.wav" "$label") ||
+		interop_fail "$label: paris's headset did not hear alice's speech ($heard)"
+	interop_pass "$label: alice's speech reached paris's headset ($heard)"
 }
 
 # secure_both LABEL T0: both ends secure, same SAS and suites; prints the timing from T0.
@@ -192,10 +195,7 @@ t_ans=$(interop_ms)
 interop_linphone_answer alice || interop_fail "answer"
 secure_both "paris -> alice" "$t_ans"
 echo "MEASURE: paris -> alice: call -> Linphone rings $((t_ring - t0)) ms"
-sleep 8 # the SAS prompt in paris's earpiece
-from=$(interop_sc_heard_s paris)
-sleep 14 # each sentence (about 5 s with the player's pause) twice or more
-to=$(interop_sc_heard_s paris)
+paris_hears "paris -> alice"
 interop_sc_cli paris hangup >/dev/null || interop_fail "sealcall hangup"
 interop_linphone_wait alice 'Call [0-9]+ with .* ended' 10 ||
 	interop_fail "Linphone did not see paris's BYE (through the hub's recorded route)"
@@ -205,7 +205,7 @@ media=$(interop_sc_media_end paris 1 5) || interop_fail "no media summary in par
 interop_pass "paris hung up; the BYE reached Linphone through the hub; paris: $media"
 interop_rtcp_known_issue alice
 interop_linphone_stop alice || interop_fail "Linphone did not stop"
-check_audio "paris -> alice" "$from" "$to" "$NETSIM_DIR/alice-heard-1.wav"
+linphone_heard "paris -> alice" "$NETSIM_DIR/alice-heard-1.wav"
 
 # --- call 2: alice calls paris through the hub --------------------------------------------
 linphone_alice play="$NETSIM_DIR/alice.wav" record="$NETSIM_DIR/alice-heard-2.wav" ||
@@ -222,10 +222,7 @@ t_ans=$(interop_ms)
 secure_both "alice -> paris" "$t_ans"
 echo "MEASURE: alice -> paris: call -> paris rings $((t_ring - t0)) ms; call -> both secure $(($(interop_ms) - t0)) ms (upper bound)"
 netsim_status paris | grep -q 'call: in-call with alice (incoming)' || interop_fail "paris's status: $(netsim_status paris)"
-sleep 8
-from=$(interop_sc_heard_s paris)
-sleep 14 # each sentence (about 5 s with the player's pause) twice or more
-to=$(interop_sc_heard_s paris)
+paris_hears "alice -> paris"
 interop_linphone_terminate alice || interop_fail "terminate"
 interop_sc_wait_log paris 'call: in-call -> idle \(from alice\).*: alice hung up' 10 ||
 	interop_fail "paris did not see Linphone's BYE: $(tail -n 5 "$pdir/sealcalld.log")"
@@ -235,7 +232,7 @@ media=$(interop_sc_media_end paris 2 5) || interop_fail "no media summary in par
 interop_pass "Linphone hung up; the BYE reached paris through the hub; paris: $media"
 interop_rtcp_known_issue alice
 interop_linphone_stop alice || interop_fail "Linphone did not stop (second)"
-check_audio "alice -> paris" "$from" "$to" "$NETSIM_DIR/alice-heard-2.wav"
+linphone_heard "alice -> paris" "$NETSIM_DIR/alice-heard-2.wav"
 
 grep -qE 'INVITE' "$hubdir/kamailio.log" || true
 netsim_stop_daemon paris || interop_fail "paris did not exit 0"

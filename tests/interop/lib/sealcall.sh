@@ -22,16 +22,23 @@
 #                                   line, in the same words for every test:
 #                                   "ka=DH3k cipher=AES1 hash=S256 auth=HS80 sas=B32"
 #   interop_sc_heard_s SITE         seconds recorded so far in heard.wav (to cut one call out)
-#   interop_audio_match REF REC     does REC hold REF's speech? REF is cut into 1.5 s pieces,
+#   interop_audio_match REF REC     does REC hold REF's speech? REF is cut into 0.75 s pieces,
 #                                   each looked for in REC with tests/tools' sc-audio-match
 #                                   (waveform NCC; --slip-ms 60 where the tool has it); at
-#                                   least 2/3 of the pieces must reach 0.9. Why
-#                                   pieces: under load the far end's jitter buffer moves the
-#                                   timeline by 20-210 ms a few times a call (measured), which
-#                                   breaks one alignment for a whole sentence, not a word's.
-#                                   Unrelated speech scores 0.05-0.18 per piece, the same
-#                                   speech through the call 0.999. Prints "pieces found 3/3
-#                                   (ncc 0.999,0.998,0.999)". REC should hold REF twice.
+#                                   least 2/3 of the pieces must reach 0.9. Why pieces: under
+#                                   load the far end's jitter buffer moves the timeline by
+#                                   20-210 ms a few times a call (measured: at load 14.7, 13
+#                                   frames inserted and 10 dropped in 26 s), which breaks one
+#                                   alignment for a whole sentence, not a word's. Measured per
+#                                   piece: the same speech through a call 0.999 (0.64-0.9 where
+#                                   a move fell inside), unrelated espeak-ng speech 0.05-0.48,
+#                                   the SAS prompts 0.04-0.27. Prints "pieces found 6/6 (ncc
+#                                   0.999,…)". REC should hold REF twice.
+#   interop_sc_hears SITE REF LABEL  during a call, after the SAS prompt: does SITE's earpiece
+#                                   hear REF's speech (looped by the far end)? Listens 14 s
+#                                   and matches (interop_audio_match); on a miss listens again,
+#                                   3 times at most: a window can fall on a burst of load.
+#                                   Prints what was found; the windows stay in $NETSIM_DIR.
 #   interop_wav_cut IN OUT FROM TO  seconds FROM..TO of a recording still being written
 
 declare -A INTEROP_SC_SEEN=()
@@ -136,11 +143,11 @@ interop_audio_match() {
 	[[ -x $tool ]] || { echo "sc-audio-match not built in $SC_BUILD_DIR (make sc-audio-match)"; return 2; }
 	# A build that can follow the jitter buffer's whole-frame moves does so inside a piece.
 	"$tool" 2>&1 | grep -q -- --slip-ms && slip=(--slip-ms 60)
-	pieces=$(interop_wav_seconds "$ref" | awk '{ n = int($1 / 1.5); print (n > 8 ? 8 : n) }')
+	pieces=$(interop_wav_seconds "$ref" | awk '{ n = int($1 / 0.75); print (n > 16 ? 16 : n) }')
 	[[ $pieces =~ ^[0-9]+$ ]] || { echo "cannot read $ref"; return 2; }
 	piece=$(mktemp --suffix=.wav) || return 2
 	for ((i = 0; i < pieces; i++)); do
-		sox "$ref" "$piece" trim "$(awk -v i="$i" 'BEGIN { print i * 1.5 }')" 1.5 2>/dev/null || break
+		sox "$ref" "$piece" trim "$(awk -v i="$i" 'BEGIN { print i * 0.75 }')" 0.75 2>/dev/null || break
 		out=$("$tool" --min 0.9 "${slip[@]}" "$piece" "$rec")
 		(($? == 2)) && { echo "sc-audio-match: $out"; rm -f "$piece"; return 2; }
 		ncc=$(sed -nE 's/^ncc=([0-9.]+) .*/\1/p' <<<"$out")
@@ -174,4 +181,25 @@ interop_rtcp_known_issue() {
 	((bad == 0)) || echo "KNOWN ISSUE: Linphone $name rejected $bad packets from sealcall as bad SRTP:" \
 		"sealcall's RTCP went to its RTP port (no rtcp-mux agreed)"
 	return 0
+}
+
+interop_sc_hears() {
+	local site=${1:?usage: interop_sc_hears SITE REF LABEL} ref=${2:?} label=${3:?}
+	local try from to win rms match=
+	for try in 1 2 3; do
+		from=$(interop_sc_heard_s "$site")
+		sleep 14 # each sentence (about 5 s with the player's pause) twice or more
+		to=$(interop_sc_heard_s "$site")
+		win=$NETSIM_DIR/heard-${label// /_}-$try.wav
+		interop_wav_cut "$(netsim_dir "$site")/heard.wav" "$win" "$from" "$to" ||
+			{ echo "cannot cut $site's recording ($from..$to s)"; return 1; }
+		rms=$(interop_wav_rms "$win") || { echo "$site recorded nothing"; return 1; }
+		if match=$(interop_audio_match "$ref" "$win"); then
+			echo "RMS $rms, $match, window $try"
+			return 0
+		fi
+		interop_log "$label: window $try of $site's earpiece: RMS $rms, $match"
+	done
+	echo "RMS $rms, $match, 3 windows"
+	return 1
 }
