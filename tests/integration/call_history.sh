@@ -58,7 +58,7 @@ sleep 6
 sc_cli paris hangup >/dev/null 2>&1 || sc_fail "hangup failed"
 netsim_wait_status paris 'call: idle' 10 || sc_fail "paris not idle"
 netsim_wait_status lyon 'call: idle' 10 || sc_fail "lyon not idle"
-netsim_wait_status paris 'last call summary: [0-9T:-]+Z to lyon length 0:0[5-9], AES' 5 ||
+netsim_wait_status paris 'last call summary: [0-9T:-]+Z to lyon length [0-9]+:[0-9]{2}, AES' 5 ||
 	sc_fail "no summary of the last call at paris"
 
 # Call 2: lyon declines it.

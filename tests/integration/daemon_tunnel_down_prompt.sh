@@ -138,7 +138,8 @@ expect_one_prompt "in a call, already degraded, the call's peer goes stale" lyon
 (($(said) == 2)) || sc_fail "paris logged the prompt $(said) times in all, want 2"
 grep 'saying "tunnel down"' "$NETSIM_DIR/paris/sealcalld.log" | tail -1 |
 	grep -q 'the tunnel to lyon went down during the call' || sc_fail "the second prompt had another reason"
-sc_cli paris hangup >/dev/null 2>&1 || sc_fail "hangup"
+# The call may be over already: the TLS keepalive gives up on lyon about 25 s after its death.
+sc_cli paris hangup >/dev/null 2>&1 || true
 netsim_wait_status paris 'call: idle' 40 || sc_fail "paris did not end the call"
 
 # Back to ready: lyon and nice restart with fresh tunnels.
