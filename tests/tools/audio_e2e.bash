@@ -256,13 +256,18 @@ ae_sas_clip_ids() {
 # Looks for prompt clip ID in SITE's recording between FROM_MS and TO_MS. Prints
 # "NCC OFFSET_MS" (offset in the whole recording).
 ae_find_clip() {
-	local site=$1 id=$2 from=$3 to=$4 cut out
+	ae_find_clip_wav "$1" "$(ae_prompt_wav "$2")" "$3" "$4"
+}
+
+# The same for any WAV.
+ae_find_clip_wav() {
+	local site=$1 wav=$2 from=$3 to=$4 cut out
 	cut="$NETSIM_DIR/$site/clip-window-$RANDOM.wav"
 	sox --ignore-length "$NETSIM_DIR/$site/heard.wav" "$cut" trim "$(awk -v f="$from" 'BEGIN { printf "%.3f", (f < 0 ? 0 : f) / 1000 }')" \
 		"$(awk -v f="$from" -v t="$to" 'BEGIN { printf "%.3f", (t - (f < 0 ? 0 : f)) / 1000 }')" ||
 		sc_fail "sox could not cut $site's recording"
 	# --slip-ms: the headset's drift corrector may drop or add a frame inside a phrase
-	out=$("$AE_MATCH" --min -1 --slip-ms 60 "$(ae_prompt_wav "$id")" "$cut")
+	out=$("$AE_MATCH" --min -1 --slip-ms 60 "$wav" "$cut")
 	rm -f "$cut"
 	awk -v o="$out" -v f="$from" 'BEGIN { split(o, a, /[= ]/); printf "%s %.0f\n", a[2], a[4] + (f < 0 ? 0 : f) }'
 }
