@@ -560,8 +560,10 @@ void sc_alsa_get_status(struct sc_alsa *a, struct sc_alsa_status *st)
 	sc_strcpy(st->mixer, sizeof(st->mixer), a->mixer.elem ? a->mixer.name : "");
 	st->volume = a->volume;
 	st->muted = a->muted;
+	st->card_index = -1;
 	if (a->state != SC_ALSA_OPEN)
 		return;
+	st->card_index = a->choice.is_card ? a->choice.card_index : -1;
 	st->capture_rate = a->cap.setup.rate;
 	st->playback_rate = a->play.setup.rate;
 	st->capture_channels = a->cap.setup.channels;

@@ -50,6 +50,7 @@ enum sc_alsa_event {
 struct sc_alsa_status {
 	enum sc_alsa_state state;
 	char pcm[96];              // the PCM opened (last opened while CLOSED)
+	int card_index;            // its ALSA card number while OPEN (for sysfs), else -1
 	char mixer[32];            // hardware volume element, "" when the gain is in software
 	uint32_t capture_rate, playback_rate;
 	unsigned capture_channels, playback_channels;

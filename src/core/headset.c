@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audio/alsa_headset.h"
+#include "audio/device_find.h"
 #include "audio/drift.h"
 #include "audio/evdev_input.h"
 #include "audio/resample.h"
@@ -21,6 +22,7 @@
 #define HEADSET_FRAME_MAX 960 // 20 ms at 48 kHz
 // A button node that cannot be opened logs why each time: retry it less often than the card.
 #define EVDEV_RETRY_TICKS 30
+#define BUTTON_NODES_MAX 4
 
 struct sc_headset {
 	struct sc_loop *loop;
@@ -32,10 +34,17 @@ struct sc_headset {
 	size_t n_fds;
 	bool present;
 	struct sc_loop_timer *reprobe;
-	struct sc_evdev_input *evdev;
-	struct sc_loop_watch *evdev_watch;
+	// Headsets often put their keys on two HID interfaces (telephony and consumer keys),
+	// so "auto" opens every button node of the headset; a configured path is one node.
+	struct button_node {
+		struct sc_headset *h;
+		struct sc_evdev_input *evdev;
+		struct sc_loop_watch *watch;
+	} buttons[BUTTON_NODES_MAX];
+	size_t n_buttons;
 	struct sc_loop_timer *press_timer;
 	unsigned evdev_wait; // reprobe ticks until the button node is tried again
+	bool evdev_auto_reported; // "no buttons found" said once per plug, not every second
 	struct sc_drift drift;
 	uint32_t rate;             // of the frames between the headset and the call
 	struct sc_speech_player speech;
@@ -62,6 +71,7 @@ static void set_present(struct sc_headset *h, bool present)
 	if (h->present == present)
 		return;
 	h->present = present;
+	h->evdev_auto_reported = false;
 	if (h->ops.presence)
 		h->ops.presence(h->ops.ctx, present);
 }
@@ -207,19 +217,26 @@ static void button_action(void *ctx, enum sc_button_action action, uint64_t time
 
 static void arm_press_timer(struct sc_headset *h)
 {
-	uint64_t when, now = sc_loop_now_ms();
-	if (h->evdev && sc_evdev_deadline(h->evdev, &when))
-		sc_loop_timer_arm(h->press_timer, when > now ? when - now : 0, 0);
+	uint64_t when, soonest = UINT64_MAX, now = sc_loop_now_ms();
+	for (size_t i = 0; i < h->n_buttons; i++)
+		if (sc_evdev_deadline(h->buttons[i].evdev, &when) && when < soonest)
+			soonest = when;
+	if (soonest != UINT64_MAX)
+		sc_loop_timer_arm(h->press_timer, soonest > now ? soonest - now : 0, 0);
 	else
 		sc_loop_timer_stop(h->press_timer);
 }
 
+// All nodes go together: they belong to one headset, and a node that failed means it was
+// unplugged (or the configured path went away); they are looked for again together.
 static void close_evdev(struct sc_headset *h)
 {
-	sc_loop_watch_free(h->evdev_watch);
-	h->evdev_watch = NULL;
-	sc_evdev_close(h->evdev);
-	h->evdev = NULL;
+	for (size_t i = 0; i < h->n_buttons; i++) {
+		sc_loop_watch_free(h->buttons[i].watch);
+		sc_evdev_close(h->buttons[i].evdev);
+		h->buttons[i] = (struct button_node){ 0 };
+	}
+	h->n_buttons = 0;
 	sc_loop_timer_stop(h->press_timer);
 }
 
@@ -228,12 +245,13 @@ static void on_evdev(struct sc_loop *loop, int fd, uint32_t events, void *arg)
 	(void)loop;
 	(void)fd;
 	(void)events;
-	struct sc_headset *h = arg;
+	struct button_node *node = arg;
+	struct sc_headset *h = node->h;
 	struct sc_evdev_handler hd = { .ui_state = ui_state, .action = button_action, .ctx = h };
-	int r = sc_evdev_read(h->evdev, &hd);
+	int r = sc_evdev_read(node->evdev, &hd);
 	if (r < 0) {
 		sc_warn("audio: the buttons at %s stopped (%s); looked for every second",
-			sc_evdev_path(h->evdev), strerror(-r));
+			sc_evdev_path(node->evdev), strerror(-r));
 		close_evdev(h);
 		return;
 	}
@@ -246,34 +264,74 @@ static void on_press_timer(struct sc_loop *loop, struct sc_loop_timer *t, void *
 	(void)t;
 	struct sc_headset *h = arg;
 	struct sc_evdev_handler hd = { .ui_state = ui_state, .action = button_action, .ctx = h };
-	if (h->evdev)
-		sc_evdev_tick(h->evdev, &hd, sc_loop_now_ms());
+	for (size_t i = 0; i < h->n_buttons; i++)
+		sc_evdev_tick(h->buttons[i].evdev, &hd, sc_loop_now_ms());
 	arm_press_timer(h);
 }
 
-// audio.input_device names the node; "auto" (or empty) would be found beside the card in
-// sysfs, which the ALSA layer does not expose yet, so only a named node is opened.
+// audio.input_device names the node, or "auto" (or empty): the evdev nodes with keys on the
+// same USB device as the open sound card, found in sysfs. Card numbers move between plugs,
+// so the nodes are looked up again each time the headset is opened. Returns how many.
+static int auto_input_paths(struct sc_headset *h, char (*paths)[SC_AUDIO_INPUT_PATH_MAX])
+{
+	struct sc_alsa_status st;
+	sc_alsa_get_status(h->alsa, &st);
+	if (st.state != SC_ALSA_OPEN)
+		return 0;
+	char why[SC_AUDIO_WHY_MAX] = "";
+	int n = st.card_index >= 0
+			? sc_audio_find_inputs("/sys", st.card_index, paths, BUTTON_NODES_MAX, why, sizeof(why))
+			: 0;
+	if (n <= 0 && !h->evdev_auto_reported) {
+		if (st.card_index < 0)
+			sc_info("audio: %s is not a sound card, so it has no buttons to find; set "
+				"audio.input_device to an evdev node to use buttons", st.pcm);
+		else
+			sc_notice("audio: no headset buttons found: %s", why);
+		h->evdev_auto_reported = true;
+	}
+	return n < 0 ? 0 : n;
+}
+
+static int open_button_node(struct sc_headset *h, const char *path)
+{
+	struct button_node *node = &h->buttons[h->n_buttons];
+	int r = sc_evdev_open(path, &h->p->audio.buttons, &node->evdev);
+	if (r < 0)
+		return r;
+	node->h = h;
+	h->n_buttons++;
+	return sc_loop_watch_new(h->loop, sc_evdev_fd(node->evdev), EPOLLIN, on_evdev, node, &node->watch);
+}
+
 static void open_evdev(struct sc_headset *h)
 {
-	const char *path = h->p->audio.input_device;
-	if (h->evdev || !path[0] || strcmp(path, "auto") == 0)
+	const char *configured = h->p->audio.input_device;
+	bool automatic = !configured[0] || strcmp(configured, "auto") == 0;
+	char found[BUTTON_NODES_MAX][SC_AUDIO_INPUT_PATH_MAX];
+	const char *paths[BUTTON_NODES_MAX] = { configured };
+	int n = 1, r = 0;
+	if (h->n_buttons)
 		return;
 	if (h->evdev_wait > 0) {
 		h->evdev_wait--;
 		return;
 	}
-	int r = sc_evdev_open(path, &h->p->audio.buttons, &h->evdev);
+	if (automatic) {
+		n = auto_input_paths(h, found);
+		for (int i = 0; i < n; i++)
+			paths[i] = found[i];
+	}
+	for (int i = 0; i < n && r == 0; i++)
+		r = open_button_node(h, paths[i]);
 	if (r < 0) {
-		h->evdev = NULL;
+		close_evdev(h);
 		h->evdev_wait = EVDEV_RETRY_TICKS;
 		return;
 	}
-	r = sc_loop_watch_new(h->loop, sc_evdev_fd(h->evdev), EPOLLIN, on_evdev, h, &h->evdev_watch);
-	if (r < 0) {
-		close_evdev(h);
-		return;
-	}
-	sc_info("audio: headset buttons read from %s", path);
+	for (int i = 0; i < n; i++)
+		sc_info("audio: headset buttons read from %s%s", paths[i],
+			automatic ? " (found beside the sound card)" : "");
 }
 
 static void on_reprobe(struct sc_loop *loop, struct sc_loop_timer *t, void *arg)
