@@ -9,12 +9,15 @@
 # Three times, each with a fresh Linphone: its stock ZRTP suites (DH3k, AES1, S256, HS80, B32),
 # then set to X255, S384, AES3, B256 first, then DH3k, AES3, S256, HS32 (paris prefers the
 # same in each run, so the result does not depend on which end wins the Commit race). Every call:
-# paris rings, is answered with `sealcall answer`, both ends report "secure" with the same
+# paris rings and answers (by itself, rules.auto_answer, in the first run, which is timed;
+# with `sealcall answer` in the others), both ends report "secure" with the same
 # SAS and the same suites. The first call of each run carries speech both ways (Linphone
 # plays a WAV into the call that paris's virtual headset must hear, paris's microphone plays
 # another that Linphone must record), matched by correlation, not only by loudness. Hang-ups
 # alternate sides, and each side must see the other's. Later calls find the ZRTP cache.
-# Prints MEASURE lines: call -> ringing, answer -> both secure, call -> both secure.
+# Prints MEASURE lines: call -> ringing, answer -> both secure, call -> both secure (wall
+# clock, including linphonec reading its command and this script's polling), and call start
+# -> SRTP keyed by Linphone's own log clock.
 # timeout: 600
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,7 +41,6 @@ interop_peer_site alice 11 || interop_fail "site alice"
 # G.711 until calls carry Opus; Linphone offers both and takes what is answered.
 netsim_policy paris audio_device=vheadset codecs="pcmu, pcma" >/dev/null || interop_fail "policy"
 policy=$(netsim_dir paris)/sealcall.yaml
-cp "$policy" "$NETSIM_DIR/policy-default.yaml"
 # For the strong run paris prefers what Linphone was told to prefer, so that the suites do
 # not depend on which end wins the Commit race.
 sed -e 's/^    hashes: .*/    hashes: [s384, s256]/' -e 's/^    ciphers: .*/    ciphers: [aes3, aes1]/' \
@@ -47,6 +49,11 @@ grep -q 'hashes: \[s384, s256\]' "$NETSIM_DIR/policy-strong.yaml" || interop_fai
 sed -e 's/^    ciphers: .*/    ciphers: [aes3, aes1]/' -e 's/^    auth_tags: .*/    auth_tags: [hs32, hs80]/' \
 	"$policy" >"$NETSIM_DIR/policy-mixed.yaml"
 grep -q 'auth_tags: \[hs32, hs80\]' "$NETSIM_DIR/policy-mixed.yaml" || interop_fail "mixed policy edit"
+# The first run answers by itself, so that "call -> both secure" holds no test latency; the
+# others are answered with `sealcall answer`.
+sed -i 's/^  auto_answer: false$/  auto_answer: true/' "$policy"
+grep -q '^  auto_answer: true$' "$policy" || interop_fail "auto_answer edit"
+ANSWER=auto
 
 interop_speech_wav "$NETSIM_DIR/alice.wav" \
 	"Alice speaking from the laptop. One, two, three, four." ||
@@ -63,7 +70,7 @@ interop_wait_handshake alice paris 10 || interop_fail "no handshake alice-paris"
 interop_pass "paris (sealcalld) ready; alice (wireguard-go) has a handshake with it"
 
 target=sips:paris@paris.sealcall.test
-declare -a SETUP_MS=() ANSWER_MS=() RING_MS=()
+declare -a SETUP_MS=() ANSWER_MS=() RING_MS=() LP_SETUP_MS=()
 CALLS_SO_FAR=0
 
 # linphone_heard LABEL RECORDING: paris's microphone is in Linphone's recording of the call.
@@ -88,7 +95,12 @@ one_call() {
 	t_ring=$(interop_ms)
 	[[ $INTEROP_SC_LAST_LINE == *'from alice'* ]] ||
 		interop_fail "$label #$n: paris did not know the caller as alice: $INTEROP_SC_LAST_LINE"
-	interop_sc_cli paris answer >/dev/null || interop_fail "$label #$n: sealcall answer"
+	if [[ $ANSWER == auto ]]; then
+		interop_sc_wait_log paris 'call: ringing-in -> in-call ' 10 ||
+			interop_fail "$label #$n: paris did not answer by itself (rules.auto_answer)"
+	else
+		interop_sc_cli paris answer >/dev/null || interop_fail "$label #$n: sealcall answer"
+	fi
 	t_ans=$(interop_ms)
 	interop_sc_wait_log paris 'media: call secured: ' 20 ||
 		interop_fail "$label #$n: paris not secure: $(interop_sc_cli paris status)"
@@ -111,6 +123,7 @@ one_call() {
 			interop_fail "$label #$n: first call with a new Linphone is not 'cache new': $INTEROP_SC_LAST_LINE"
 	fi
 	SETUP_MS+=($((t_both - t0))) ANSWER_MS+=($((t_both - t_ans))) RING_MS+=($((t_ring - t0)))
+	LP_SETUP_MS+=("$(interop_linphone_setup_ms alice)")
 	echo "MEASURE: $label #$n: call -> paris rings $((t_ring - t0)) ms; answer -> both secure" \
 		"$((t_both - t_ans)) ms; call -> both secure $((t_both - t0)) ms; Linphone's log: call" \
 		"start -> SRTP keyed $(interop_linphone_setup_ms alice) ms, media start -> keyed" \
@@ -159,14 +172,16 @@ done
 interop_rtcp_known_issue alice
 interop_linphone_stop alice || interop_fail "Linphone did not stop"
 linphone_heard default "$NETSIM_DIR/alice-heard-default.wav"
-echo "MEASURE: default suites, $CALLS_DEFAULT calls: call -> both secure median $(median "${SETUP_MS[@]}") ms" \
-	"(${SETUP_MS[*]}); answer -> both secure median $(median "${ANSWER_MS[@]}") ms (${ANSWER_MS[*]});" \
-	"call -> ringing median $(median "${RING_MS[@]}") ms"
-SETUP_MS=() ANSWER_MS=() RING_MS=()
+echo "MEASURE: default suites, auto-answer, $CALLS_DEFAULT calls: call -> both secure median $(median "${SETUP_MS[@]}") ms" \
+	"(${SETUP_MS[*]}); answered -> both secure median $(median "${ANSWER_MS[@]}") ms (${ANSWER_MS[*]});" \
+	"call -> ringing median $(median "${RING_MS[@]}") ms; by Linphone's own clock, call start ->" \
+	"SRTP keyed (ZRTP ends at both within a round trip) median $(median "${LP_SETUP_MS[@]}") ms (${LP_SETUP_MS[*]})"
+SETUP_MS=() ANSWER_MS=() RING_MS=() LP_SETUP_MS=()
 
 # --- run 2: X255, S384, AES3, B256 --------------------------------------------------------
 netsim_stop_daemon paris || interop_fail "paris did not stop cleanly"
 cp "$NETSIM_DIR/policy-strong.yaml" "$policy"
+ANSWER=cli
 INTEROP_SC_SEEN[paris]=0
 CALLS_SO_FAR=0
 mv "$(netsim_dir paris)/sealcalld.log" "$NETSIM_DIR/sealcalld-default.log"
