@@ -566,7 +566,8 @@ static void on_media_event(void *ctx, const struct sc_call_media_event *ev)
 			sc_headset_say(s->headset, SC_PROMPT_CACHE_MISMATCH, 300);
 		if (s->p->rules.on_cache_mismatch == SC_MISMATCH_HANGUP) {
 			snprintf(why, sizeof(why), "ZRTP cache mismatch with %s: %s (rules.on_cache_mismatch: "
-				 "hangup; if the far site was reinstalled, sealcall forget %s)",
+				 "hangup): this can be a man in the middle; only if you know the far site lost or "
+				 "restored its ZRTP cache, run sealcall forget %s and compare the SAS aloud",
 				 s->call.peer[0] ? s->call.peer : "the caller", ev->reason,
 				 s->call.peer[0] ? s->call.peer : "NAME");
 			end_call(s, SC_HISTORY_END_CACHE_MISMATCH, why);

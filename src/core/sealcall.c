@@ -54,7 +54,7 @@ static const struct subcommand subcommands[] = {
 	{ "hangup", cmd_hangup, "hangup", "hang up, or decline the ringing call" },
 	{ "verify", cmd_verify, "verify", "the SAS of the live call was compared: remember it as verified" },
 	{ "unverify", cmd_unverify, "unverify NAME", "withdraw the verification of a site's SAS" },
-	{ "forget", cmd_forget, "forget NAME", "drop a site's ZRTP secrets (after it was reinstalled)" },
+	{ "forget", cmd_forget, "forget NAME", "drop a site's ZRTP secrets (after its cache was lost: compare the SAS again)" },
 	{ "mute", cmd_mute, "mute [on|off]", "mute the microphone (toggles without an argument)" },
 	{ "volume", cmd_volume, "volume 0..100", "set the earpiece volume" },
 	{ "history", cmd_history, "history [--json] [-n N]",
