@@ -63,6 +63,8 @@ struct sc_sdp_media {
 	struct sc_sdp_zrtp_hash zrtp_hash[SC_SDP_MAX_ZRTP_HASH];
 	size_t n_zrtp_hash;
 	bool has_crypto; // a=crypto (SDES keys in the signaling)
+	bool rtcp_mux;      // a=rtcp-mux (RFC 5761): RTCP shares the RTP port
+	uint16_t rtcp_port; // a=rtcp (RFC 3605): where this side receives RTCP; 0 when absent
 };
 
 struct sc_sdp {
@@ -117,6 +119,7 @@ struct sc_sdp_local {
 	enum sc_sdp_direction direction; // sendrecv, or sendonly to hold
 	bool has_zrtp_hash;
 	struct sc_sdp_zrtp_hash zrtp_hash;
+	bool rtcp_mux; // offer a=rtcp-mux, and accept it when offered
 };
 
 int sc_sdp_make_offer(const struct sc_sdp_local *local, struct sc_sdp *offer);
@@ -135,6 +138,11 @@ struct sc_sdp_result {
 	size_t n_remote_zrtp_hash;
 	struct sc_sdp_zrtp_hash remote_zrtp_hash[SC_SDP_MAX_ZRTP_HASH];
 	bool remote_has_crypto;
+	// RTCP: both sides agreed on a=rtcp-mux, and where the peer receives RTCP: its RTP port
+	// when muxed, else its a=rtcp port, else its RTP port + 1 (RFC 3550 §11). A peer that
+	// did not agree to mux takes RTCP on its RTP port for RTP and fails it (Linphone does).
+	bool rtcp_mux;
+	uint16_t remote_rtcp_port;
 };
 
 // RFC 3264 §6: an answer with one m= line per offered one. The audio stream takes the

@@ -152,6 +152,7 @@ int sc_sdp_make_offer(const struct sc_sdp_local *local, struct sc_sdp *offer)
 		set_format(&m->formats[m->n_formats++], SC_SDP_PT_TELEPHONE_EVENT, "telephone-event",
 			   8000, 1, "0-16");
 	local_media_attributes(local, m);
+	m->rtcp_mux = local->rtcp_mux;
 	m->has_direction = true;
 	m->direction = local->direction;
 	return 0;
@@ -199,6 +200,15 @@ static void remote_info(const struct sc_sdp *sdp, const struct sc_sdp_media *m, 
 	r->n_remote_zrtp_hash = sc_sdp_media_zrtp_hashes(sdp, m, &h);
 	memcpy(r->remote_zrtp_hash, h, r->n_remote_zrtp_hash * sizeof(*h));
 	r->remote_has_crypto = m->has_crypto || sdp->has_crypto;
+	r->remote_rtcp_port = m->rtcp_port ? m->rtcp_port : m->port < 65535 ? (uint16_t)(m->port + 1) : 0;
+}
+
+// RFC 5761 §5.1.1: RTCP shares the RTP port only when the offer and the answer both say so.
+static void settle_rtcp_mux(struct sc_sdp_result *r, bool offered, bool answered, uint16_t peer_rtp_port)
+{
+	r->rtcp_mux = offered && answered;
+	if (r->rtcp_mux)
+		r->remote_rtcp_port = peer_rtp_port;
 }
 
 int sc_sdp_make_answer(const struct sc_sdp *offer, const struct sc_sdp_local *local,
@@ -251,6 +261,8 @@ int sc_sdp_make_answer(const struct sc_sdp *offer, const struct sc_sdp_local *lo
 			continue;
 		}
 		local_media_attributes(local, am);
+		am->rtcp_mux = om->rtcp_mux && local->rtcp_mux;
+		settle_rtcp_mux(r, om->rtcp_mux, am->rtcp_mux, om->port);
 		am->has_direction = true;
 		am->direction = dir_from_bits(reverse(dir_bits(sc_sdp_media_direction(offer, om))) &
 					      dir_bits(local->direction));
@@ -312,6 +324,7 @@ int sc_sdp_read_answer(const struct sc_sdp *offer, const struct sc_sdp *answer, 
 	}
 	r->local_direction = dir_from_bits(reverse(dir_bits(sc_sdp_media_direction(answer, am))) &
 					   dir_bits(sc_sdp_media_direction(offer, om)));
+	settle_rtcp_mux(r, om->rtcp_mux, am->rtcp_mux, am->port);
 	r->accepted = true;
 	return 0;
 }

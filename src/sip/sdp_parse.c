@@ -222,6 +222,11 @@ static int parse_attribute(struct parser *p, struct sc_sip_str v)
 			return 0;
 		}
 	}
+	if (!colon && sc_sip_str_eq(name, "rtcp-mux")) {
+		if (m)
+			m->rtcp_mux = true;
+		return 0;
+	}
 	if (sc_sip_str_eq(name, "crypto")) {
 		if (m)
 			m->has_crypto = true;
@@ -254,6 +259,19 @@ static int parse_attribute(struct parser *p, struct sc_sip_str v)
 			return fail(p, "malformed a=ptime");
 		if (m)
 			m->ptime = (uint32_t)ms;
+		return 0;
+	}
+	if (sc_sip_str_eq(name, "rtcp")) {
+		// "a=rtcp:PORT [IN IP4 ADDR]": only the port is used; RTCP goes to the RTP address
+		uint64_t port;
+		size_t digits = 0;
+		while (digits < value.len && value.p[digits] >= '0' && value.p[digits] <= '9')
+			digits++;
+		if (!sc_sip_parse_uint((struct sc_sip_str){ value.p, digits }, 65535, &port) || port == 0 ||
+		    (digits < value.len && value.p[digits] != ' '))
+			return fail(p, "malformed a=rtcp (a port 1..65535 expected)");
+		if (m)
+			m->rtcp_port = (uint16_t)port;
 		return 0;
 	}
 	if (sc_sip_str_eq(name, "zrtp-hash")) {

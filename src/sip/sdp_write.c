@@ -66,6 +66,10 @@ static void put_media(struct out *o, const struct sc_sdp_media *m)
 	}
 	if (m->ptime)
 		put(o, "a=ptime:%u\r\n", m->ptime);
+	if (m->rtcp_port)
+		put(o, "a=rtcp:%u\r\n", m->rtcp_port);
+	if (m->rtcp_mux)
+		put(o, "a=rtcp-mux\r\n");
 	for (size_t i = 0; i < m->n_zrtp_hash; i++)
 		put(o, "a=zrtp-hash:%s %s\r\n", m->zrtp_hash[i].version, m->zrtp_hash[i].hash);
 	if (m->has_direction)

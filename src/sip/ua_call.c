@@ -149,6 +149,9 @@ int ua_prepare_media(struct sc_sip_ua *ua, struct ua_call *c, const struct ua_fl
 	sc_strcpy(l->address.addr, sizeof(l->address.addr), f->ip);
 	l->ptime_ms = ua->policy->media.ptime_ms;
 	l->telephone_event = true;
+	// The call's one UDP socket takes RTCP beside RTP (sc_media_demux tells them apart) and
+	// sends it to the peer's RTP port: what a=rtcp-mux agrees on, so say so.
+	l->rtcp_mux = true;
 	l->direction = SC_SDP_SENDRECV;
 	return 0;
 }

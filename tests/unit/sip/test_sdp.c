@@ -449,6 +449,71 @@ static void test_fmtp_params(void)
 	      v == UINT32_MAX);
 }
 
+// RTCP's port (RFC 3550 §11, RFC 3605, RFC 5761). Linphone offers no a=rtcp-mux and sends
+// and expects RTCP on its RTP port + 1; a sealcall that sent its SRTCP to Linphone's RTP port
+// had it fail there as SRTP (seen in the interop test): the result must say where RTCP goes.
+static void test_rtcp_ports(void)
+{
+	struct sc_sdp_local l = local();
+	static char text[4096];
+	l.rtcp_mux = true;
+	CHECK_EQ_INT(parse_into(&offer, linphone_offer), 0);
+	CHECK(!offer.media[0].rtcp_mux && offer.media[0].rtcp_port == 0);
+	CHECK_EQ_INT(sc_sdp_make_answer(&offer, &l, &answer, &res), 0);
+	CHECK(res.accepted && !res.rtcp_mux && !answer.media[0].rtcp_mux);
+	CHECK_EQ_INT(res.remote_rtcp_port, 7079);
+	int n = sc_sdp_write(&answer, text, sizeof(text));
+	CHECK(n > 0 && !strstr(text, "a=rtcp-mux"));
+
+	// Offered and wanted: muxed, RTCP to the peer's RTP port, and the answer says so.
+	CHECK_EQ_INT(parse_into(&offer, "v=0\no=x 1 1 IN IP4 10.77.0.2\ns=-\nc=IN IP4 10.77.0.2\nt=0 0\n"
+					"m=audio 7078 RTP/AVP 0\na=rtcp-mux\na=rtcp:7078\n"
+					"a=zrtp-hash:1.10 " HASH_A "\n"), 0);
+	CHECK(offer.media[0].rtcp_mux && offer.media[0].rtcp_port == 7078);
+	CHECK_EQ_INT(sc_sdp_make_answer(&offer, &l, &answer, &res), 0);
+	CHECK(res.rtcp_mux && answer.media[0].rtcp_mux && res.remote_rtcp_port == 7078);
+	n = sc_sdp_write(&answer, text, sizeof(text));
+	CHECK(n > 0);
+	CHECK_STR_CONTAINS(text, "a=rtcp-mux\r\n");
+	// Offered, not wanted here: not muxed, and the a=rtcp port is where RTCP goes.
+	l.rtcp_mux = false;
+	CHECK_EQ_INT(sc_sdp_make_answer(&offer, &l, &answer, &res), 0);
+	CHECK(!res.rtcp_mux && !answer.media[0].rtcp_mux && res.remote_rtcp_port == 7078);
+
+	// a=rtcp alone moves RTCP without muxing (RFC 3605); the address part is allowed.
+	CHECK_EQ_INT(parse_into(&offer, "v=0\no=x 1 1 IN IP4 10.77.0.2\ns=-\nc=IN IP4 10.77.0.2\nt=0 0\n"
+					"m=audio 7078 RTP/AVP 0\na=rtcp:9001 IN IP4 10.77.0.2\n"), 0);
+	l.rtcp_mux = true;
+	CHECK_EQ_INT(sc_sdp_make_answer(&offer, &l, &answer, &res), 0);
+	CHECK(!res.rtcp_mux && res.remote_rtcp_port == 9001);
+	CHECK(parse_into(&offer, "v=0\no=x 1 1 IN IP4 a\ns=-\nt=0 0\nm=audio 7078 RTP/AVP 0\na=rtcp:0\n") < 0);
+	CHECK_STR_CONTAINS(why, "a=rtcp");
+	CHECK(parse_into(&offer, "v=0\no=x 1 1 IN IP4 a\ns=-\nt=0 0\nm=audio 7078 RTP/AVP 0\na=rtcp:70000\n") < 0);
+	CHECK(parse_into(&offer, "v=0\no=x 1 1 IN IP4 a\ns=-\nt=0 0\nm=audio 7078 RTP/AVP 0\na=rtcp:12x\n") < 0);
+
+	// Our offer: a=rtcp-mux; an answer without it leaves RTCP on the peer's port + 1.
+	struct sc_sdp ours;
+	CHECK_EQ_INT(sc_sdp_make_offer(&l, &ours), 0);
+	n = sc_sdp_write(&ours, text, sizeof(text));
+	CHECK(n > 0);
+	CHECK_STR_CONTAINS(text, "a=rtcp-mux\r\n");
+	CHECK_EQ_INT(sc_sdp_parse(text, (size_t)n, &again, why, sizeof(why)), 0);
+	CHECK(again.media[0].rtcp_mux);
+	CHECK_EQ_INT(parse_into(&answer, "v=0\no=x 1 1 IN IP4 10.77.0.2\ns=-\nc=IN IP4 10.77.0.2\nt=0 0\n"
+					 "m=audio 7078 RTP/AVP 0\na=zrtp-hash:1.10 " HASH_A "\n"), 0);
+	CHECK_EQ_INT(sc_sdp_read_answer(&ours, &answer, &res), 0);
+	CHECK(res.accepted && !res.rtcp_mux && res.remote_rtcp_port == 7079);
+	CHECK_EQ_INT(parse_into(&answer, "v=0\no=x 1 1 IN IP4 10.77.0.2\ns=-\nc=IN IP4 10.77.0.2\nt=0 0\n"
+					 "m=audio 7078 RTP/AVP 0\na=rtcp-mux\na=zrtp-hash:1.10 " HASH_A "\n"), 0);
+	CHECK_EQ_INT(sc_sdp_read_answer(&ours, &answer, &res), 0);
+	CHECK(res.accepted && res.rtcp_mux && res.remote_rtcp_port == 7078);
+	// An answer may not mux what was not offered.
+	l.rtcp_mux = false;
+	CHECK_EQ_INT(sc_sdp_make_offer(&l, &ours), 0);
+	CHECK_EQ_INT(sc_sdp_read_answer(&ours, &answer, &res), 0);
+	CHECK(!res.rtcp_mux && res.remote_rtcp_port == 7079);
+}
+
 int main(void)
 {
 	test_opus_negotiation();
@@ -461,5 +526,6 @@ int main(void)
 	test_read_answer_errors();
 	test_keying();
 	test_invalid();
+	test_rtcp_ports();
 	return check_done();
 }
