@@ -139,6 +139,12 @@ int sc_media_keys_from_zrtp(enum sc_zrtp_cipher cipher, enum sc_zrtp_auth auth,
 	default:
 		return -EINVAL;
 	}
+	// ZRTP's auth tag type covers SRTCP as well as SRTP in bzrtp (Linphone): with HS32 it
+	// sends and checks 32-bit SRTCP tags, and failed every SRTCP packet with the 80-bit tag
+	// RFC 4568 gives its _32 SDES suites ("srtp_unprotect_rtcp() failed (7)", interop test),
+	// so each side lost the other's reports. HS32 is only agreed when the policy lists it;
+	// an RTCP forgery then has 2^-32 odds per try and can forge statistics, nothing more.
+	out->srtcp_tag_like_srtp = true;
 	int ret = copy_direction(tx, key_len, &out->tx);
 	if (ret == 0)
 		ret = copy_direction(rx, key_len, &out->rx);

@@ -577,7 +577,13 @@ static void test_keys_from_zrtp(void)
 	CHECK_EQ_INT(sc_media_keys_from_zrtp(SC_ZRTP_AES1, SC_ZRTP_HS32, &tx, &rx, &out), 0);
 	CHECK_EQ_INT(out.cipher, SC_SRTP_AES_CM_128);
 	CHECK_EQ_INT(out.auth, SC_SRTP_HMAC_SHA1_32);
-	CHECK(!out.srtcp_tag_like_srtp && out.replay_window == 0);
+	// SRTCP carries the tag ZRTP agreed, as bzrtp (Linphone) sends and checks it.
+	CHECK(out.srtcp_tag_like_srtp && out.replay_window == 0);
+	struct sc_srtp *ctx = NULL;
+	CHECK_EQ_INT(sc_srtp_create(&out, &ctx), 0);
+	CHECK_EQ_INT(sc_srtp_rtp_overhead(ctx), 4);
+	CHECK_EQ_INT(sc_srtp_rtcp_overhead(ctx), 4 + 4); // E flag and index, then a 32-bit tag
+	sc_srtp_free(ctx);
 	CHECK(memcmp(out.tx.key, k16, 16) == 0 && memcmp(out.rx.salt, salt, 14) == 0);
 	// AES3 needs 32-byte keys on both sides; a short salt is refused; failures wipe OUT.
 	CHECK_EQ_INT(sc_media_keys_from_zrtp(SC_ZRTP_AES3, SC_ZRTP_HS80, &tx, &rx, &out), -EINVAL);
