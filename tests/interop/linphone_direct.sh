@@ -54,6 +54,7 @@ grep -q 'auth_tags: \[hs32, hs80\]' "$NETSIM_DIR/policy-mixed.yaml" || interop_f
 sed -i 's/^  auto_answer: false$/  auto_answer: true/' "$policy"
 grep -q '^  auto_answer: true$' "$policy" || interop_fail "auto_answer edit"
 ANSWER=auto
+RTCP_MUX=0
 
 interop_speech_wav "$NETSIM_DIR/alice.wav" \
 	"Alice speaking from the laptop. One, two, three, four." ||
@@ -87,7 +88,7 @@ linphone_heard() {
 # paris) hangs up and the other end must see it.
 one_call() {
 	local label=$1 n=$2 hangup_by=$3 expect=$4
-	local t0 t_ring t_ans t_both sas_sc sas_lp suites_sc suites_lp heard status media
+	local t0 t_ring t_ans t_both sas_sc sas_lp suites_sc suites_lp heard status media bad
 	t0=$(interop_ms)
 	interop_linphone_call alice "$target" || interop_fail "$label #$n: call command"
 	interop_sc_wait_log paris 'call: idle -> ringing-in ' 15 ||
@@ -136,6 +137,17 @@ one_call() {
 		heard=$(interop_sc_hears paris "$NETSIM_DIR/alice.wav" "$label") ||
 			interop_fail "$label #$n: paris's headset did not hear alice's speech ($heard)"
 		interop_pass "$label #$n: alice's speech reached paris's headset ($heard)"
+		if ((RTCP_MUX)); then
+			# Both said a=rtcp-mux: RTCP shares the RTP port both ways, so each side
+			# authenticates the other's SRTCP (paris's round trip comes from Linphone's
+			# reports; Linphone rejects nothing from paris).
+			status=$(interop_sc_cli paris status)
+			[[ $status =~ quality:\ loss\ [0-9.]+%\ jitter\ [0-9.]+\ ms\ rtt\ [0-9]+\.[0-9]\ ms ]] ||
+				interop_fail "$label #$n: no round trip from Linphone's RTCP at paris: $(grep '^quality' <<<"$status")"
+			bad=$(grep -a -c 'srtp_unprotect() failed\|srtcp_unprotect() failed' "$(interop_linphone_dir alice)/linphone.log")
+			((bad == 0)) || interop_fail "$label #$n: Linphone rejected $bad of paris's packets"
+			interop_pass "$label #$n: rtcp-mux agreed; RTCP authenticated both ways ($(grep -o 'rtt [0-9.]* ms' <<<"$status"))"
+		fi
 	fi
 	if [[ $hangup_by == alice ]]; then
 		interop_linphone_terminate alice || interop_fail "$label #$n: terminate"
@@ -220,8 +232,10 @@ INTEROP_LINPHONE_ZRTP_STRONG_HASHES=MS_ZRTP_HASH_S256
 INTEROP_LINPHONE_ZRTP_STRONG_CIPHERS=MS_ZRTP_CIPHER_AES3,MS_ZRTP_CIPHER_AES1
 INTEROP_LINPHONE_ZRTP_STRONG_AUTH_TAGS=MS_ZRTP_AUTHTAG_HS32,MS_ZRTP_AUTHTAG_HS80
 INTEROP_LINPHONE_ZRTP_STRONG_SAS=MS_ZRTP_SAS_B32
-interop_linphone_start alice alice zrtp=strong play="$NETSIM_DIR/alice.wav" \
+# This Linphone also offers a=rtcp-mux, which sealcall accepts: its RTCP is right both ways.
+interop_linphone_start alice alice zrtp=strong rtcp_mux=1 play="$NETSIM_DIR/alice.wav" \
 	record="$NETSIM_DIR/alice-heard-mixed.wav" || interop_fail "linphone alice (mixed)"
+RTCP_MUX=1
 interop_prioritise
 one_call mixed 1 alice "ka=DH3k cipher=AES3 hash=S256 auth=HS32 sas=B32"
 interop_rtcp_known_issue alice

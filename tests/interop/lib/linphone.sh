@@ -20,6 +20,8 @@
 #                              softphone provisioned as a sealcall site says
 #                              sips:NAME@NAME.DOMAIN, as the sites' directories know it
 #         realm=REALM          the digest realm of the password (default REGISTRAR-DOMAIN)
+#         rtcp_mux=0|1         [rtp] rtcp_mux: offer and accept a=rtcp-mux (stock: 0, RTCP
+#                              on the RTP port + 1)
 #   interop_linphone_cmd NAME COMMAND...        one console command
 #   interop_linphone_wait NAME REGEX SECS       until the console prints REGEX (grep -E) after
 #                                               what the previous wait matched
@@ -111,6 +113,7 @@ interop_linphone_rc() {
 		echo "audio_rtp_port=${opt[rtp_port]}"
 		echo "bind_address=$ip"
 		echo "audio_jitt_comp=60"
+		echo "rtcp_mux=${opt[rtcp_mux]}"
 		echo
 		echo "[net]"
 		# Every name is in /etc/netns/NS/hosts; an SRV query would only wait for a timeout.
@@ -154,7 +157,7 @@ interop_linphone_start() {
 	shift 2
 	local -A o=([user]=$name [password]="" [registrar]="" [zrtp]=default [auto_answer]=0
 		[play]="" [record]="" [rtp_port]=16384 [tls_port]=5061 [expires]=600 [identity]=""
-		[realm]="")
+		[realm]="" [rtcp_mux]=0)
 	local kv dir ns fd pid args=()
 	command -v linphonec >/dev/null || { interop_log "linphonec missing: apt-get install linphone-cli"; return 1; }
 	[[ -z ${INTEROP_LINPHONE_PID[$name]:-} ]] || { interop_log "linphone $name already runs"; return 1; }
