@@ -168,18 +168,20 @@ interop_wav_cut() {
 	sox --ignore-length "$in" "$out" trim "$from" "=$to" 2>/dev/null
 }
 
-# Known, reported, not fixed here (src/core/call_rtp.c is not this folder's): sealcall sends
-# its SRTCP to the peer's RTP port without a=rtcp-mux having been agreed, and has no socket
-# on its RTP port + 1, where Linphone (which offers no rtcp-mux) sends its RTCP: captured,
-# 3 SRTCP packets to Linphone's port 16384 and 4 RTCP from Linphone to 16385 answered by
-# ICMP port unreachable in 12 s. Linphone takes our SRTCP for SRTP and fails it
-# ("srtp_unprotect() failed (7)", once per RTCP interval). Audio is unaffected; RTCP
-# statistics (round trip) are lost both ways. Once fixed this count is 0 and the line goes.
+# Known, reported, not fixed here (src/core/call_rtp.c is not this folder's): when no
+# a=rtcp-mux is agreed (a stock Linphone neither offers nor accepts it), sealcall still sends
+# its SRTCP to the peer's RTP port and has no socket on its RTP port + 1, where the peer sends
+# its RTCP. Captured: 3 SRTCP packets to Linphone's port 16384 and 4 RTCP from Linphone to
+# 16385, answered by ICMP port unreachable, in 12 s. Linphone takes our SRTCP for SRTP and
+# fails it ("srtp_unprotect() failed (7)", once per RTCP interval). Audio is unaffected; RTCP
+# statistics (round trip) are lost both ways. The SDP result already says where RTCP must go
+# (sc_sdp_result.rtcp_mux, remote_rtcp_port). With rtcp-mux agreed the count is 0
+# (linphone_direct's third run checks it); once the core is fixed it is 0 always.
 interop_rtcp_known_issue() {
 	local name=${1:?usage: interop_rtcp_known_issue LINPHONE} bad
 	bad=$(grep -a -c 'srtp_unprotect() failed' "$(interop_linphone_dir "$name")/linphone.log")
 	((bad == 0)) || echo "KNOWN ISSUE: Linphone $name rejected $bad packets from sealcall as bad SRTP:" \
-		"sealcall's RTCP went to its RTP port (no rtcp-mux agreed)"
+		"sealcall's RTCP went to its RTP port (no rtcp-mux agreed; reported, src/core/call_rtp.c)"
 	return 0
 }
 
