@@ -406,6 +406,9 @@ static void test_hub_and_back(void)
 	CHECK_STR_CONTAINS(kam, "listen=tls:10.77.0.254:5061\n");
 	CHECK(kam && !strstr(kam, "listen=udp") && !strstr(kam, "listen=tcp"));
 	CHECK_STR_CONTAINS(kam, "www_authorize(\"sealcall.internal\", \"subscriber\")");
+	// Several TLS readers share connections across processes, which Kamailio 5.6 with
+	// OpenSSL 3 gets wrong under load (bench/hub_limits.sh): one reader.
+	CHECK_STR_CONTAINS(kam, "\ntcp_children=1\n");
 	free(kam);
 	char *subscribers = read_text(path_of("hub/db/subscriber"));
 	for (size_t i = 0; i < 3; i++) {
