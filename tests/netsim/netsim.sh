@@ -494,9 +494,19 @@ netsim_headset_ctl() {
 	local dir="$NETSIM_DIR/$site" lib=${SC_BUILD_DIR:?SC_BUILD_DIR unset}/virtual-headset/libasound_module_pcm_schead.so
 	[[ -f $lib ]] || { netsim_log "$lib not built"; return 1; }
 	rm -f "$dir/mic-on" "$dir/unplugged"
+	# The earpiece is recorded from inside the daemon's audio loop, so a write that waits
+	# for a busy disk (ext4's journal while other jobs write) would stall the daemon and
+	# make the test, not the appliance, drop audio. The recording lives in memory (tmpfs)
+	# and is moved into the site's folder at clean-up, for NETSIM_KEEP.
+	local mem=/dev/shm/netsim-$NETSIM_NAME-$NETSIM_RUN-$site rec="$dir/heard.wav"
+	if [[ -d /dev/shm ]] && mkdir -p "$mem"; then
+		rec="$mem/heard.wav"
+		ln -sfn "$rec" "$dir/heard.wav"
+		netsim_on_cleanup "[[ -f '$rec' ]] && mv -f '$rec' '$dir/heard.wav'; rm -rf '$mem'"
+	fi
 	"$(dirname "${BASH_SOURCE[0]}")/../virtual-headset/make-asoundrc" --name vheadset \
 		--capture "$capture" --capture-start "$dir/mic-on" --unplug-file "$dir/unplugged" \
-		--events "$dir/headset-events" --playback "$dir/heard.wav" --lib "$lib" \
+		--events "$dir/headset-events" --playback "$rec" --lib "$lib" \
 		>"$dir/asoundrc" || return 1
 	echo "ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$dir/asoundrc" >"$dir/daemon.env"
 	# as netsim_headset: libnss3's init-time allocation is NSS's, not ours
@@ -530,7 +540,8 @@ netsim_buttons() {
 
 # Writes key records to SITE's button FIFO from one process: "CODE VALUE SLEEP_MS" triples,
 # each record stamped when it is written (so a slow start of python3 on a busy machine
-# cannot stretch a short press into a long one).
+# cannot stretch a short press into a long one). The first record's time (CLOCK_MONOTONIC
+# ns) is left in $NETSIM_DIR/SITE/last-key-ns.
 netsim_key_script() {
 	local site=${1:?} fd=${NETSIM_BUTTON_FD[$1]:-}
 	shift
@@ -538,7 +549,7 @@ netsim_key_script() {
 	python3 -c '
 import os, struct, sys, time
 out = int(sys.argv[1])
-args = [int(a) for a in sys.argv[2:]]
+args = [int(a) for a in sys.argv[3:]]
 for i in range(0, len(args), 3):
     key, value, pause = args[i:i + 3]
     t = time.clock_gettime(time.CLOCK_MONOTONIC)
@@ -547,7 +558,9 @@ for i in range(0, len(args), 3):
     # then the SYN_REPORT that ends the packet
     os.write(out, struct.pack("<qqHHi", sec, usec, 1, key, value) +
              struct.pack("<qqHHi", sec, usec, 0, 0, 0))
-    time.sleep(pause / 1000.0)' "$fd" "$@"
+    if i == 0:
+        open(sys.argv[2], "w").write("%d\n" % (sec * 1000000000 + usec * 1000))
+    time.sleep(pause / 1000.0)' "$fd" "$NETSIM_DIR/$site/last-key-ns" "$@"
 }
 
 netsim_key_code() {
