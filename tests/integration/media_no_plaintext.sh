@@ -10,8 +10,9 @@
 #    carrying sox's own u-law encoding of the pattern;
 #  - neither capture file contains any 8-byte run of a held code, nor any 8-byte window of
 #    sox's encoding of the whole pattern;
-#  - every UDP packet in the tunnel is ZRTP, SRTP (RTP header, 160 encrypted bytes and an
-#    80-bit tag, never the 172 bytes of plaintext PCMU) or SRTCP (E flag set, index, tag);
+#  - every UDP packet in the tunnel is ZRTP, SRTP (RTP header, 160 encrypted bytes and the
+#    tag ZRTP agreed, never the 172 bytes of plaintext PCMU) or SRTCP (E flag set, index,
+#    tag);
 #  - every IPv4 packet on the underlay is WireGuard between the two sites' endpoints.
 # timeout: 200
 set -u
@@ -136,9 +137,9 @@ for line in open(sys.argv[1]):
     p = bytes.fromhex(f[2])
     if len(p) >= 12 and p[0] == 0x10 and p[4:8] == b"ZRTP":
         counts["zrtp"] += 1
-    elif len(p) >= 8 + 4 + 10 and p[0] >> 6 == 2 and 192 <= p[1] <= 223:
-        # SRTCP: the E flag (encrypted) on the index before the 80-bit tag
-        if p[-14] & 0x80:
+    elif len(p) >= 8 + 4 + tag and p[0] >> 6 == 2 and 192 <= p[1] <= 223:
+        # SRTCP: the E flag (encrypted) on the index before the tag (the one ZRTP agreed)
+        if p[-(4 + tag)] & 0x80:
             counts["srtcp"] += 1
         else:
             bad.append("RTCP without the E flag, %d bytes" % len(p))
