@@ -36,7 +36,18 @@ sc_cli() {
 		--socket "$NETSIM_DIR/$site/run/control" "$@"
 }
 
-sas_of() { sc_cli "$1" status | sed -n 's/^sas: \([^ ]*\) .*/\1/p'; }
+# The daemons' logs say when each step happened; polling `sealcall status` for every step of
+# five calls at once costs more than the calls on a 2-core machine (and much more under
+# ASan), so the waits read the logs and status is asked once per call at each end.
+log_count() { grep -cE -e "$2" "$NETSIM_DIR/$1/sealcalld.log"; }
+wait_log() {
+	local site=$1 regex=$2 count=$3 secs=$4 deadline=$((SECONDS + $4))
+	until (($(log_count "$site" "$regex") >= count)); do
+		((SECONDS < deadline)) || return 1
+		sleep 0.2
+	done
+}
+last_sas() { grep -E 'media: call secured: ' "$NETSIM_DIR/$1/sealcalld.log" | tail -n 1 | sed -n 's/.* SAS \([^ ]*\) (.*/\1/p'; }
 
 netsim_init ihub10
 for i in "${!sites[@]}"; do
@@ -68,7 +79,7 @@ mkdir -p "$work"
 	done
 } >"$work/sites.yaml"
 netsim_provision "$work/sites.yaml" "$work/out" || sc_fail "provisioning failed"
-sc_pass "provisioned: $(tail -n 1 "$work/out.log")"
+sc_pass "provisioned in $((SECONDS - started)) s: $(tail -n 1 "$work/out.log")"
 
 netsim_hub_up hub "$work/out/hub" || sc_fail "the hub did not come up"
 kam=$NETSIM_HUB_KAMAILIO_PID
@@ -84,7 +95,7 @@ done <<<"$listening"
 grep -q "$hub_ip:5061" <<<"$listening" || sc_fail "Kamailio does not listen on $hub_ip:5061: $listening"
 kamailio_udp=$(netsim_exec hub ss -Hanup | grep -c '"kamailio"')
 ((kamailio_udp == 0)) || sc_fail "Kamailio has $kamailio_udp UDP sockets: $(netsim_exec hub ss -Hanup | grep kamailio)"
-sc_pass "hub: WireGuard and Kamailio from the hub folder; listening: TLS $hub_ip:5061 (Kamailio) and UDP 51820 (WireGuard) only; Kamailio has no UDP socket"
+sc_pass "hub: WireGuard and Kamailio from the hub folder; listening: TLS $hub_ip:5061 (Kamailio) and UDP 51820 (WireGuard) only; Kamailio has no UDP socket ($((SECONDS - started)) s)"
 
 for site in "${sites[@]}"; do
 	netsim_bundle "$site" "$work/out/sites/$site" || sc_fail "bundle of $site"
@@ -92,34 +103,45 @@ for site in "${sites[@]}"; do
 	netsim_headset "$site" || sc_fail "headset for $site"
 	netsim_start_daemon "$site" || sc_fail "start $site"
 done
+daemons_at=$SECONDS
 for site in "${sites[@]}"; do
-	netsim_wait_status "$site" 'state: ready' 40 || sc_fail "$site did not reach ready"
-	netsim_wait_status "$site" 'registration: registered at sips:hub\.sealcall\.test for [0-9]+ s' 30 ||
+	wait_log "$site" 'state: tunnel-up -> ready \(all 1 peer up\)' 1 60 || sc_fail "$site did not reach ready"
+	wait_log "$site" "sip: registered at sips:hub\\.sealcall\\.test as sips:$site@hub\\.sealcall\\.test" 1 30 ||
 		sc_fail "$site did not register: $(tail -n 5 "$NETSIM_DIR/hub/kamailio.log")"
-	sc_cli "$site" status | grep -q '^peer hub: up' || sc_fail "$site: the hub is not its peer"
-	[[ $(sc_cli "$site" status | grep -c '^peer ') == 1 ]] || sc_fail "$site has more than one peer"
+done
+for site in "${sites[@]}"; do
+	status=$(sc_cli "$site" status) || sc_fail "sealcall status at $site"
+	[[ $status =~ state:\ ready ]] || sc_fail "$site: $status"
+	[[ $status =~ registration:\ registered\ at\ sips:hub\.sealcall\.test ]] || sc_fail "$site is not registered: $status"
+	[[ $(grep -c '^peer ' <<<"$status") == 1 && $status =~ peer\ hub:\ up ]] || sc_fail "$site: the hub is not its one peer: $status"
 done
 ready_at=$SECONDS
-sc_pass "$n sites ready with one peer (the hub), all registered with Digest over TLS ($((SECONDS - started)) s)"
+sc_pass "$n sites ready with one peer (the hub), all registered with Digest over TLS ($((SECONDS - daemons_at)) s after the daemons started, $((SECONDS - started)) s in all)"
 
 # One call in the background: CALLER calls CALLEE through the hub, the callee answers, both
 # report secure with one SAS, the caller hangs up. Its last line is "ok SAS" or "FAIL why".
 call_pair() {
-	local caller=$1 callee=$2 out sc sl
+	local caller=$1 callee=$2 out sc sl ring secured_a secured_b ended_a ended_b
 	fail() { echo "FAIL $caller -> $callee: $*"; exit 1; }
+	ring=$(log_count "$callee" "call: idle -> ringing-in \\(from $caller\\)")
+	secured_a=$(log_count "$caller" 'media: call secured: ') secured_b=$(log_count "$callee" 'media: call secured: ')
+	ended_a=$(log_count "$caller" "-> idle \\(to $callee\\)") ended_b=$(log_count "$callee" "-> idle \\(from $caller\\)")
 	out=$(sc_cli "$caller" call "$callee" 2>&1) || fail "sealcall call: $out"
-	netsim_wait_status "$callee" "call: ringing-in with $caller \\(incoming\\)" 15 2>&1 || fail "$callee does not ring"
+	wait_log "$callee" "call: idle -> ringing-in \\(from $caller\\)" $((ring + 1)) 20 || fail "$callee does not ring"
 	out=$(sc_cli "$callee" answer 2>&1) || fail "sealcall answer: $out"
-	netsim_wait_status "$caller" "call: in-call with $callee \\(outgoing\\)" 15 2>&1 || fail "$caller not in call"
-	netsim_wait_status "$caller" 'sas: [^ ]+ \(B' 20 2>&1 || fail "$caller not secure"
-	netsim_wait_status "$callee" 'sas: [^ ]+ \(B' 20 2>&1 || fail "$callee not secure"
-	sc=$(sas_of "$caller") sl=$(sas_of "$callee")
+	wait_log "$caller" 'media: call secured: ' $((secured_a + 1)) 30 || fail "$caller not secure"
+	wait_log "$callee" 'media: call secured: ' $((secured_b + 1)) 30 || fail "$callee not secure"
+	sc=$(last_sas "$caller") sl=$(last_sas "$callee")
 	[[ -n $sc && $sc == "$sl" ]] || fail "SAS differ: '$sc' at $caller, '$sl' at $callee"
-	sleep 2 # media flows meanwhile, through the hub's WireGuard
+	for site in "$caller" "$callee"; do
+		out=$(sc_cli "$site" status 2>&1)
+		[[ $out == *"sas: $sc (B"* && $out == *"media: secure cipher"* ]] || fail "$site's status: $out"
+	done
+	sleep 1 # media flows meanwhile, through the hub's WireGuard
 	out=$(sc_cli "$caller" hangup 2>&1) || fail "sealcall hangup: $out"
-	netsim_wait_status "$callee" "last call: $caller hung up" 15 2>&1 || fail "$callee did not see the hang-up"
-	netsim_wait_status "$caller" 'call: idle' 10 2>&1 || fail "$caller not idle"
-	netsim_wait_status "$callee" 'call: idle' 10 2>&1 || fail "$callee not idle"
+	wait_log "$callee" "call: in-call -> idle \\(from $caller\\) after [0-9]+ s: $caller hung up" $((ended_b + 1)) 20 ||
+		fail "$callee did not see the hang-up"
+	wait_log "$caller" "-> idle \\(to $callee\\)" $((ended_a + 1)) 20 || fail "$caller not idle"
 	echo "ok $sc"
 }
 
