@@ -681,7 +681,6 @@ static void hs_button(void *ctx, enum sc_button_action action, uint64_t time_ms)
 		break;
 	case SC_BTN_TOGGLE_MUTE:
 		sc_headset_set_mute(s->headset, !sc_headset_muted(s->headset));
-		sc_notice("audio: microphone %s", sc_headset_muted(s->headset) ? "muted" : "on");
 		break;
 	case SC_BTN_NONE:
 		return;
