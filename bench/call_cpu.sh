@@ -49,7 +49,7 @@ run() {
 	idle=$(measure)
 	ae_secure_call paris lyon
 	codec=$(ae_cli paris status | sed -n 's/^call: .*codec \([^ ]*\).*/\1/p')
-	if [[ $codec != "$want"* ]]; then
+	if [[ ${codec,,} != "${want,,}"* ]]; then
 		echo "$want: not used in calls by this build (media.codecs [$codecs] negotiated $codec): no number"
 		ae_hang_up paris
 		return

@@ -137,7 +137,7 @@ ae_speech_both_ways() {
 	ae_secure_call paris lyon
 	codec=$(ae_cli paris status | sed -n 's/^call: .*codec \([^ ]*\).*/\1/p; s/^codec: \([^ ]*\).*/\1/p' | head -1)
 	AE_CODEC=$codec
-	[[ $codec == "$expect_codec"* ]] || return 3
+	[[ ${codec,,} == "${expect_codec,,}"* ]] || return 3
 	# The SAS prompts ("call secured", four words, "not verified yet") are mixed into the
 	# earpiece for about 6 s; the sentences come after them.
 	sleep 8
