@@ -26,7 +26,7 @@ source "$here/lib/common.sh"
 source "$here/lib/audio.sh"
 source "$here/lib/linphone.sh"
 source "$here/lib/sealcall.sh"
-interop_require linphonec sox espeak-ng stdbuf python3
+interop_require linphonec sox espeak-ng stdbuf
 [[ -x ${SC_BUILD_DIR:?SC_BUILD_DIR unset: run through ctest}/src/core/sealcalld ]] ||
 	interop_fail "sealcalld not built in $SC_BUILD_DIR"
 [[ -f $SC_BUILD_DIR/virtual-headset/libasound_module_pcm_schead.so ]] ||
@@ -38,7 +38,7 @@ CALLS_STRONG=2
 netsim_init ilpdirect
 netsim_site paris 1 || interop_fail "site paris"
 interop_peer_site alice 11 || interop_fail "site alice"
-# G.711 until calls carry Opus; Linphone offers both and takes what is answered.
+# G.711 here (linphone_hub has the Opus calls); Linphone offers Opus first and takes the answer.
 netsim_policy paris audio_device=vheadset codecs="pcmu, pcma" >/dev/null || interop_fail "policy"
 policy=$(netsim_dir paris)/sealcall.yaml
 # For the strong run paris prefers what Linphone was told to prefer, so that the suites do

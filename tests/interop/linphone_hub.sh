@@ -21,7 +21,7 @@ source "$here/lib/audio.sh"
 source "$here/lib/kamailio.sh"
 source "$here/lib/linphone.sh"
 source "$here/lib/sealcall.sh"
-interop_require kamailio linphonec sox espeak-ng stdbuf python3 ss
+interop_require kamailio linphonec sox espeak-ng stdbuf ss
 [[ -f $INTEROP_KAMAILIO_MODULES/tls.so && -f $INTEROP_KAMAILIO_MODULES/auth_db.so ]] ||
 	{ echo "SKIP: Kamailio's tls or auth_db module missing (apt-get install kamailio-tls-modules)" >&2; exit 77; }
 [[ -x ${SC_BUILD_DIR:?SC_BUILD_DIR unset: run through ctest}/src/core/sealcalld ]] ||
@@ -98,15 +98,14 @@ interop_pass "the hub runs its provisioned WireGuard and Kamailio (TLS 10.77.0.2
 # --- paris: sealcalld with its bundle ------------------------------------------------------
 pdir=$(netsim_dir paris)
 cp -a "$out/sites/paris/." "$pdir/"
-# This run's interface name and folders, the virtual headset, a quick keepalive, and G.711
-# until calls carry Opus.
+# This run's interface name and folders, the virtual headset and a quick keepalive; the
+# codecs stay as provisioned (Opus first: the calls here are Opus, linphone_direct's G.711).
 sed -i -e "s|^  interface: sc0$|  interface: $(netsim_iface paris)|" \
 	-e 's|^    cache_file: .*|    cache_file: zrtp-cache|' \
 	-e 's|^  device: auto$|  device: vheadset|' \
-	-e 's|persistent_keepalive: 25|persistent_keepalive: 2|' \
-	-e 's|^  codecs: .*|  codecs: [pcmu, pcma]|' "$pdir/sealcall.yaml"
-grep -q "interface: $(netsim_iface paris)" "$pdir/sealcall.yaml" && grep -q 'codecs: \[pcmu, pcma\]' "$pdir/sealcall.yaml" ||
-	interop_fail "policy edit for paris"
+	-e 's|persistent_keepalive: 25|persistent_keepalive: 2|' "$pdir/sealcall.yaml"
+grep -q "interface: $(netsim_iface paris)" "$pdir/sealcall.yaml" && grep -q 'codecs: \[opus, ' "$pdir/sealcall.yaml" ||
+	interop_fail "policy edit for paris (or the provisioned codecs changed)"
 interop_speech_wav "$NETSIM_DIR/paris.wav" \
 	"Paris speaking into the headset. Eight, nine, ten." 48000 ||
 	interop_fail "speech WAV"
@@ -205,6 +204,7 @@ interop_linphone_wait alice 'Call [0-9]+ with .* ended' 10 ||
 	interop_fail "Linphone did not see paris's BYE (through the hub's recorded route)"
 netsim_wait_status paris 'call: idle' 10 || interop_fail "paris is not idle after its hang-up"
 media=$(interop_sc_media_end paris 1 5) || interop_fail "no media summary in paris's log"
+[[ ${media,,} == 'call ended, opus:'* ]] || interop_fail "the call was not Opus: $media"
 [[ $media == *' srtp auth failures 0 '* && $media =~ \ rx\ [1-9][0-9]*\ rtp ]] || interop_fail "paris's media: $media"
 interop_pass "paris hung up; the BYE reached Linphone through the hub; paris: $media"
 interop_rtcp_known_issue alice
@@ -232,6 +232,7 @@ interop_sc_wait_log paris 'call: in-call -> idle \(from alice\).*: alice hung up
 	interop_fail "paris did not see Linphone's BYE: $(tail -n 5 "$pdir/sealcalld.log")"
 interop_linphone_wait alice 'Call [0-9]+ with .* ended' 10 || interop_fail "Linphone's call did not end"
 media=$(interop_sc_media_end paris 2 5) || interop_fail "no media summary in paris's log"
+[[ ${media,,} == 'call ended, opus:'* ]] || interop_fail "the call was not Opus: $media"
 [[ $media == *' srtp auth failures 0 '* && $media =~ \ rx\ [1-9][0-9]*\ rtp ]] || interop_fail "paris's media: $media"
 interop_pass "Linphone hung up; the BYE reached paris through the hub; paris: $media"
 interop_rtcp_known_issue alice
