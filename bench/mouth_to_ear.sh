@@ -52,7 +52,9 @@ for k in 0 1 2 3 4 5 6 7 8 9; do
 	read -r ncc at < <(ae_find_clip_wav lyon "$NETSIM_DIR/click.wav" "$expect" "$(awk -v e="$expect" 'BEGIN { print e + 900 }')")
 	d=$(awk -v a="$at" -v e="$expect" 'BEGIN { printf "%.0f", a - e }')
 	echo "click $((k + 1)): ncc=$ncc, heard $d ms after it entered the microphone"
-	awk -v n="$ncc" 'BEGIN { exit !(n >= 0.8) }' && delays+=("$d")
+	# Opus at 24 kbit/s smears a 20 ms chirp (0.5-0.9 against the original), yet its
+	# place stays clear: within the 900 ms searched there is nothing else to find
+	awk -v n="$ncc" 'BEGIN { exit !(n >= 0.4) }' && delays+=("$d")
 done
 ae_hang_up paris
 ((${#delays[@]})) || { echo "no click was found in lyon's earpiece" >&2; exit 1; }

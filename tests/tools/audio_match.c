@@ -32,6 +32,7 @@
 #define REFINE_BLOCKS 4       // +-8 ms around a coarse peak, and the peaks' spacing
 #define MAX_FILE_BYTES (512u << 20)
 #define REACQUIRE_MS 500
+#define MOVE_GAIN 0.1
 
 // ---- loading ----
 
@@ -403,7 +404,7 @@ static double search_piece(const struct am_signal *ref8, const struct am_signal 
 }
 
 // Aligns piece P within W samples of *LAG, moving *LAG when the piece is loud enough and
-// alike enough to say where it is; a quiet or unlike piece keeps *LAG, so silence does not
+// matches clearly better elsewhere; a quiet or unlike piece keeps *LAG, so silence does not
 // let the alignment wander off. A loud piece found nowhere near *LAG is looked for within
 // REACQUIRE_MS (a stall, or several frames dropped at once, moves the timeline further
 // than a slip); only a clear match (0.6; chance gives about 0.1 over that range) is taken.
@@ -412,9 +413,18 @@ static void align_piece(const struct am_signal *ref8, const struct am_signal *re
 			double *lag)
 {
 	double found, v = search_piece(ref8, rec, rec8, k, w, *lag, buf, p, &found);
+	double c, e;
+	piece_at(ref8->s, p->start, p->len, rec, k, *lag, buf, &c, &e);
+	double here = e > 0 && p->e_ref > 0 ? c / sqrt(e * p->e_ref) : 0;
 	bool loud = p->e_ref >= 0.05 * e_piece_mean;
-	if (loud && v >= 0.5) {
+	// Only a clear gain moves the lag: a codec that does not keep the waveform exactly
+	// (Opus) lets a voiced piece match nearly as well one pitch period away, and following
+	// such near-ties would let the alignment wander; a real slip leaves the old lag at
+	// almost nothing.
+	if (loud && v >= 0.5 && v - here >= MOVE_GAIN) {
 		*lag = found;
+	} else if (loud && here >= 0.5) {
+		// stays
 	} else if (p->e_ref >= 0.5 * e_piece_mean) {
 		v = search_piece(ref8, rec, rec8, k, (long)(REACQUIRE_MS * AM_RATE / 1000), *lag, buf, p, &found);
 		if (v >= 0.6)

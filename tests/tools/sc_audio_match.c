@@ -12,8 +12,9 @@
 // headset's drift corrector drops or adds one now and then; after such a move the rest of
 // the speech sits 20 ms later or earlier, and one alignment for the whole sentence would
 // count everything after it as lost. With --slip-ms, REF is also measured in 200 ms pieces,
-// each aligned within N ms of the previous piece, and ncc is the better of the two
-// measures. Audio that is missing, concealed or mixed with other sound still lowers it; only
+// each aligned within N ms of the previous piece (it moves only when it matches clearly
+// better there, so Opus's near-ties one pitch period away do not lead it astray; after a
+// stall it is looked for within 500 ms), and ncc is the better of the two measures. Audio that is missing, concealed or mixed with other sound still lowers it; only
 // the timeline may move. The line then goes on: strict_ncc=0.612 moves=2 (the single
 // alignment's ncc, and how many times the pieces' lag moved).
 //
