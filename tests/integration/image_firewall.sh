@@ -333,7 +333,11 @@ probe() {
 		[[ $name == dropped_tunnel ]] && before=$before_tun
 		((after > before)) || fail "$what was dropped but $name did not count it ($before -> $after)"
 	fi
-	echo "  $what: $want${name:+ ($name)}"
+	if [[ $want == pass ]]; then
+		echo "  $what: passes"
+	else
+		echo "  $what: dropped, counted in $name"
+	fi
 }
 
 "$render" "$src/config/sealcall.yaml" >"$work/policy.nft" || fail "render-firewall on the example"
