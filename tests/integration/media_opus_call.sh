@@ -80,8 +80,8 @@ netsim_init iopus
 sc_two_sites audio_device=vheadset codecs="opus, pcmu, pcma"
 tones "$NETSIM_DIR/paris.wav" 700 5000
 tones "$NETSIM_DIR/lyon.wav" 1200
-netsim_headset paris "$NETSIM_DIR/paris.wav" || sc_fail "headset for paris"
-netsim_headset lyon "$NETSIM_DIR/lyon.wav" || sc_fail "headset for lyon"
+netsim_headset_ctl paris "$NETSIM_DIR/paris.wav" && netsim_mic paris on || sc_fail "headset for paris"
+netsim_headset_ctl lyon "$NETSIM_DIR/lyon.wav" && netsim_mic lyon on || sc_fail "headset for lyon"
 netsim_start_daemon paris || sc_fail "start paris"
 netsim_start_daemon lyon || sc_fail "start lyon"
 netsim_wait_status paris 'state: ready' 30 || sc_fail "paris did not reach ready"
@@ -159,7 +159,7 @@ sc_pass "every Opus SRTP packet on the tunnel is 82 bytes (12 header + 60 Opus +
 # Lyon with G.711 only: the call falls back to PCMU, and paris's 48 kHz headset reaches the
 # 8 kHz codec through call_rtp.c's conversion.
 netsim_stop_daemon lyon || sc_fail "lyon did not exit 0"
-mv "$NETSIM_DIR/lyon/heard.wav" "$NETSIM_DIR/lyon/heard-opus.wav"
+from_lyon=$(frames "$NETSIM_DIR/lyon/heard.wav") # the restarted daemon appends to it
 netsim_policy lyon audio_device=vheadset codecs="pcmu" >/dev/null || sc_fail "PCMU policy for lyon"
 netsim_start_daemon lyon || sc_fail "restart lyon"
 netsim_wait_status lyon 'state: ready' 30 || sc_fail "lyon did not reach ready again"
@@ -182,9 +182,9 @@ netsim_wait_status paris 'call: idle' 10 || sc_fail "paris not idle"
 netsim_wait_status lyon 'call: idle' 10 || sc_fail "lyon not idle"
 read -r hits loud rate < <(heard 1200 "$NETSIM_DIR/paris/heard.wav" "$from")
 ((hits >= 8)) || sc_fail "PCMU: paris heard lyon's 1.2 kHz in only $hits half-seconds (loudest RMS $loud)"
-read -r hits loud rate < <(heard 700 "$NETSIM_DIR/lyon/heard.wav")
+read -r hits loud rate < <(heard 700 "$NETSIM_DIR/lyon/heard.wav" "$from_lyon")
 ((hits >= 8)) || sc_fail "PCMU: lyon heard paris's 700 Hz in only $hits half-seconds (loudest RMS $loud)"
-read -r hits loud rate < <(heard 5000 "$NETSIM_DIR/lyon/heard.wav")
+read -r hits loud rate < <(heard 5000 "$NETSIM_DIR/lyon/heard.wav" "$from_lyon")
 ((hits == 0)) || sc_fail "PCMU: lyon heard 5 kHz in $hits half-seconds, which G.711 cannot carry"
 sc_pass "PCMU fallback through paris's 48 kHz headset: same SAS, 1.2 kHz and 700 Hz heard, no 5 kHz"
 
