@@ -37,12 +37,13 @@ struct sc_call_rtp {
 	struct sc_zrtp_cache *cache;
 	char cache_error[SC_PATH_MAX + 256];
 	int fd;
+	int rtcp_fd;    // RTP port + 1, only when the peer did not agree a=rtcp-mux; else -1
 	uint16_t port;
 	char local[INET6_ADDRSTRLEN];
 	struct sc_call_media *media;
 	struct sc_loop *loop;
 	struct sc_call_rtp_events events;
-	struct sc_loop_watch *watch;
+	struct sc_loop_watch *watch, *rtcp_watch;
 	struct sc_loop_timer *timer;
 	bool started;
 	uint64_t send_errors;
@@ -76,6 +77,7 @@ int sc_call_rtp_new(const struct sc_policy *p, const char *ifname, void *rng_ctx
 	}
 	r->p = p;
 	r->fd = -1;
+	r->rtcp_fd = -1;
 	r->headset_rate = sc_headset_rate_for(p);
 	r->rng = rng_ctx;
 	sc_strcpy(r->ifname, sizeof(r->ifname), ifname);
@@ -122,7 +124,10 @@ static void flush(struct sc_call_rtp *r)
 	size_t len;
 	for (int i = 0; r->media && i < POP_BATCH &&
 			sc_call_media_pop_datagram(r->media, buf, sizeof(buf), &len) == 0; i++) {
-		if (send(r->fd, buf, len, MSG_NOSIGNAL) < 0 && r->send_errors++ == 0)
+		// RFC 5761 §4: RTCP packet types 192..223 sit where RTP's marker and payload type do
+		bool rtcp = len >= 2 && buf[1] >= 192 && buf[1] <= 223 && (buf[0] & 0xc0) == 0x80;
+		int fd = rtcp && r->rtcp_fd >= 0 ? r->rtcp_fd : r->fd;
+		if (send(fd, buf, len, MSG_NOSIGNAL) < 0 && r->send_errors++ == 0)
 			sc_warn("media: cannot send to the peer's RTP port: %s (counted; logged once "
 				"a call)", strerror(errno));
 	}
@@ -224,6 +229,11 @@ static void release(void *ctx)
 	}
 	sc_loop_watch_free(r->watch);
 	r->watch = NULL;
+	sc_loop_watch_free(r->rtcp_watch);
+	r->rtcp_watch = NULL;
+	if (r->rtcp_fd >= 0)
+		close(r->rtcp_fd);
+	r->rtcp_fd = -1;
 	if (r->timer)
 		sc_loop_timer_stop(r->timer);
 	r->started = false;
@@ -420,6 +430,57 @@ static int connect_peer(struct sc_call_rtp *r, const struct sc_sdp_result *res)
 	return 0;
 }
 
+// A peer that did not agree a=rtcp-mux sends its RTCP to our RTP port + 1 and takes ours on
+// its RTCP port (RFC 3550 §11, RFC 3605): a second socket, bound and connected like the RTP
+// one (same tunnel address and interface). Without it RTCP is lost both ways, audio is not;
+// so a failure here is logged and the call goes on.
+static void open_rtcp(struct sc_call_rtp *r, const struct sc_sdp_result *res)
+{
+	struct sockaddr_storage local, peer;
+	socklen_t llen = sizeof(local), plen = sizeof(peer);
+	const char *what = "read the RTP socket's addresses";
+	int fd = -1;
+	if (getsockname(r->fd, (struct sockaddr *)&local, &llen) < 0 ||
+	    getpeername(r->fd, (struct sockaddr *)&peer, &plen) < 0)
+		goto fail;
+	uint16_t rtcp_port = (uint16_t)(r->port + 1);
+	if (local.ss_family == AF_INET6) {
+		((struct sockaddr_in6 *)&local)->sin6_port = htons(rtcp_port);
+		((struct sockaddr_in6 *)&peer)->sin6_port = htons(res->remote_rtcp_port);
+	} else {
+		((struct sockaddr_in *)&local)->sin_port = htons(rtcp_port);
+		((struct sockaddr_in *)&peer)->sin_port = htons(res->remote_rtcp_port);
+	}
+	what = "open the RTCP socket";
+	fd = socket(local.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		goto fail;
+	what = "bind the RTCP socket to the tunnel interface";
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, r->ifname, (socklen_t)strlen(r->ifname)) < 0)
+		goto fail;
+	what = "bind the RTCP port";
+	if (bind(fd, (struct sockaddr *)&local, llen) < 0)
+		goto fail;
+	what = "connect the RTCP socket";
+	if (connect(fd, (struct sockaddr *)&peer, plen) < 0)
+		goto fail;
+	what = "watch the RTCP socket";
+	int w = sc_loop_watch_new(r->loop, fd, EPOLLIN, on_readable, r, &r->rtcp_watch);
+	if (w < 0) {
+		errno = -w;
+		goto fail;
+	}
+	r->rtcp_fd = fd;
+	sc_info("media: the peer did not agree a=rtcp-mux: RTCP on %s:%u <-> %s:%u", r->local,
+		rtcp_port, res->remote_addr.addr, res->remote_rtcp_port);
+	return;
+fail:
+	sc_warn("media: cannot %s (port %u): %s; this call has no RTCP reports (audio is not "
+		"affected)", what, (unsigned)(r->port + 1), strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 static int start(void *ctx, const struct sc_sdp_result *res)
 {
 	struct sc_call_rtp *r = ctx;
@@ -458,6 +519,8 @@ static int start(void *ctx, const struct sc_sdp_result *res)
 	if (rc < 0)
 		return rc;
 	rc = sc_loop_watch_new(r->loop, r->fd, EPOLLIN, on_readable, r, &r->watch);
+	if (rc == 0 && !res->rtcp_mux && res->remote_rtcp_port)
+		open_rtcp(r, res);
 	if (rc == 0)
 		rc = sc_call_media_start(r->media, sc_loop_now_ms());
 	if (rc < 0) {

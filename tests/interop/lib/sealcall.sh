@@ -15,8 +15,8 @@
 #                                   time calls with it. Not in $(...) (it consumes lines).
 #   interop_sc_media_end SITE N SECS    the media summary of SITE's Nth call ("media: call
 #                                   ended, PCMU: tx … srtp auth failures 0 …"), once logged
-#   interop_rtcp_known_issue LINPHONE   prints a KNOWN ISSUE line when Linphone rejected
-#                                   SRTP from sealcall (see the function)
+#   interop_rtcp_check LINPHONE     fails when Linphone rejected any SRTP/SRTCP of
+#                                   sealcall's (RTCP on the wrong port)
 #   interop_sc_sas SITE             the SAS that `sealcall status` shows ("" when not secure)
 #   interop_sc_suites SITE          the negotiated suites from the log's last "call secured"
 #                                   line, in the same words for every test:
@@ -168,21 +168,15 @@ interop_wav_cut() {
 	sox --ignore-length "$in" "$out" trim "$from" "=$to" 2>/dev/null
 }
 
-# Known, reported, not fixed here (src/core/call_rtp.c is not this folder's): when no
-# a=rtcp-mux is agreed (a stock Linphone neither offers nor accepts it), sealcall still sends
-# its SRTCP to the peer's RTP port and has no socket on its RTP port + 1, where the peer sends
-# its RTCP. Captured: 3 SRTCP packets to Linphone's port 16384 and 4 RTCP from Linphone to
-# 16385, answered by ICMP port unreachable, in 12 s. Linphone takes our SRTCP for SRTP and
-# fails it ("srtp_unprotect() failed (7)", once per RTCP interval). Audio is unaffected; RTCP
-# statistics (round trip) are lost both ways. The SDP result already says where RTCP must go
-# (sc_sdp_result.rtcp_mux, remote_rtcp_port). With rtcp-mux agreed the count is 0
-# (linphone_direct's third run checks it); once the core is fixed it is 0 always.
-interop_rtcp_known_issue() {
-	local name=${1:?usage: interop_rtcp_known_issue LINPHONE} bad
+# RTCP must authenticate at Linphone whether or not a=rtcp-mux was agreed: without it
+# (a stock Linphone) sealcall sends its SRTCP from and to the RTP ports + 1; a packet that
+# reached Linphone's RTP port would be taken for SRTP and fail ("srtp_unprotect() failed").
+interop_rtcp_check() {
+	local name=${1:?usage: interop_rtcp_check LINPHONE} bad
 	bad=$(grep -a -c 'srtp_unprotect() failed' "$(interop_linphone_dir "$name")/linphone.log")
-	((bad == 0)) || echo "KNOWN ISSUE: Linphone $name rejected $bad packets from sealcall as bad SRTP:" \
-		"sealcall's RTCP went to its RTP port (no rtcp-mux agreed; reported, src/core/call_rtp.c)"
-	return 0
+	((bad == 0)) || interop_fail "Linphone $name rejected $bad packets from sealcall as bad SRTP" \
+		"(RTCP on the wrong port?)"
+	interop_pass "Linphone $name rejected no packet of sealcall's"
 }
 
 interop_sc_hears() {
