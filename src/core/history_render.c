@@ -167,71 +167,50 @@ int sc_history_render_text(const struct sc_history *h, size_t n, struct sc_outbu
 	return out->err;
 }
 
-static void key_string(struct sc_json *j, const char *key, const char *value)
-{
-	sc_json_key(j, key);
-	sc_json_string(j, value);
-}
-
-static void key_int(struct sc_json *j, const char *key, int64_t value)
-{
-	sc_json_key(j, key);
-	sc_json_int(j, value);
-}
-
-static void key_tenths(struct sc_json *j, const char *key, int64_t value)
-{
-	sc_json_key(j, key);
-	if (value < 0)
-		sc_json_int(j, -1);
-	else
-		sc_json_decimal(j, value, 1);
-}
-
 void sc_history_entry_json(const struct sc_history_entry *e, struct sc_json *j)
 {
 	char when[21];
 	sc_history_format_time(e->start, when);
 	sc_json_object_begin(j);
-	key_string(j, "start", when);
-	key_string(j, "peer", e->peer);
-	key_string(j, "direction", e->outgoing ? "out" : "in");
-	key_int(j, "duration_ms", e->duration_ms);
-	key_string(j, "codec", e->codec);
+	sc_json_key_string(j, "start", when);
+	sc_json_key_string(j, "peer", e->peer);
+	sc_json_key_string(j, "direction", e->outgoing ? "out" : "in");
+	sc_json_key_int(j, "duration_ms", e->duration_ms);
+	sc_json_key_string(j, "codec", e->codec);
 	sc_json_key(j, "setup");
 	sc_json_object_begin(j);
-	key_int(j, "sip_ms", e->sip_ms);
-	key_int(j, "zrtp_ms", e->zrtp_ms);
-	key_int(j, "total_ms", e->sip_ms >= 0 && e->zrtp_ms >= 0 ? e->sip_ms + e->zrtp_ms : -1);
+	sc_json_key_int(j, "sip_ms", e->sip_ms);
+	sc_json_key_int(j, "zrtp_ms", e->zrtp_ms);
+	sc_json_key_int(j, "total_ms", e->sip_ms >= 0 && e->zrtp_ms >= 0 ? e->sip_ms + e->zrtp_ms : -1);
 	sc_json_object_end(j);
 	sc_json_key(j, "security");
 	sc_json_object_begin(j);
 	sc_json_key(j, "secured");
 	sc_json_bool(j, e->secured);
-	key_string(j, "cipher", e->cipher);
-	key_string(j, "key_agreement", e->key_agreement);
-	key_string(j, "hash", e->hash);
-	key_string(j, "auth_tag", e->auth_tag);
-	key_string(j, "sas_type", e->sas_type);
+	sc_json_key_string(j, "cipher", e->cipher);
+	sc_json_key_string(j, "key_agreement", e->key_agreement);
+	sc_json_key_string(j, "hash", e->hash);
+	sc_json_key_string(j, "auth_tag", e->auth_tag);
+	sc_json_key_string(j, "sas_type", e->sas_type);
 	sc_json_key(j, "sas_verified");
 	sc_json_bool(j, e->sas_verified);
-	key_string(j, "cache", e->cache);
-	key_string(j, "not_secured_reason", sc_history_not_secured_why(e));
+	sc_json_key_string(j, "cache", e->cache);
+	sc_json_key_string(j, "not_secured_reason", sc_history_not_secured_why(e));
 	sc_json_object_end(j);
 	sc_json_key(j, "quality");
 	sc_json_object_begin(j);
-	key_tenths(j, "loss_pct", e->loss_pct10);
-	key_tenths(j, "jitter_ms", e->jitter_ms10);
-	key_tenths(j, "rtt_ms", e->rtt_ms10);
-	key_int(j, "jitter_buffer_ms", e->jb_delay_ms);
-	key_int(j, "lost", e->lost);
-	key_int(j, "late", e->late);
+	sc_json_key_tenths(j, "loss_pct", e->loss_pct10);
+	sc_json_key_tenths(j, "jitter_ms", e->jitter_ms10);
+	sc_json_key_tenths(j, "rtt_ms", e->rtt_ms10);
+	sc_json_key_int(j, "jitter_buffer_ms", e->jb_delay_ms);
+	sc_json_key_int(j, "lost", e->lost);
+	sc_json_key_int(j, "late", e->late);
 	sc_json_object_end(j);
 	sc_json_key(j, "end");
 	sc_json_object_begin(j);
-	key_string(j, "kind", sc_history_end_name(e->end));
-	key_int(j, "code", e->code);
-	key_string(j, "reason", e->reason);
+	sc_json_key_string(j, "kind", sc_history_end_name(e->end));
+	sc_json_key_int(j, "code", e->code);
+	sc_json_key_string(j, "reason", e->reason);
 	sc_json_object_end(j);
 	sc_json_object_end(j);
 }

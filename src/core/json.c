@@ -266,3 +266,24 @@ int sc_json_quote(struct sc_outbuf *out, const char *s, size_t len)
 	sc_outbuf_append(out, "\"", 1);
 	return out->err;
 }
+
+void sc_json_key_string(struct sc_json *j, const char *key, const char *value)
+{
+	sc_json_key(j, key);
+	sc_json_string(j, value);
+}
+
+void sc_json_key_int(struct sc_json *j, const char *key, int64_t value)
+{
+	sc_json_key(j, key);
+	sc_json_int(j, value);
+}
+
+void sc_json_key_tenths(struct sc_json *j, const char *key, int64_t tenths)
+{
+	sc_json_key(j, key);
+	if (tenths < 0)
+		sc_json_int(j, -1);
+	else
+		sc_json_decimal(j, tenths, 1);
+}

@@ -39,6 +39,11 @@ void sc_json_uint(struct sc_json *j, uint64_t v);
 void sc_json_decimal(struct sc_json *j, int64_t scaled, unsigned places);
 void sc_json_bool(struct sc_json *j, bool v);
 void sc_json_null(struct sc_json *j);
+// A key and its value in one call, for the long flat objects of status and history.
+void sc_json_key_string(struct sc_json *j, const char *key, const char *value);
+void sc_json_key_int(struct sc_json *j, const char *key, int64_t value);
+// TENTHS / 10 with one decimal place; a negative TENTHS means "not measured" and is -1.
+void sc_json_key_tenths(struct sc_json *j, const char *key, int64_t tenths);
 // 0 when one complete, well-formed value was written; else the first error.
 int sc_json_finish(struct sc_json *j);
 

@@ -168,28 +168,13 @@ int sc_status_render_text(const struct sc_status *st, struct sc_outbuf *out)
 	return out->err;
 }
 
-static void json_field(struct sc_json *j, const char *key, const char *value)
-{
-	sc_json_key(j, key);
-	sc_json_string(j, value);
-}
-
-static void json_tenths(struct sc_json *j, const char *key, int64_t v)
-{
-	sc_json_key(j, key);
-	if (v < 0)
-		sc_json_int(j, -1);
-	else
-		sc_json_decimal(j, v, 1);
-}
-
 static void render_quality_json(const struct sc_call_status *c, struct sc_json *j)
 {
 	sc_json_object_begin(j);
-	json_field(j, "codec", c->codec);
-	json_tenths(j, "loss_pct", c->loss_pct10);
-	json_tenths(j, "jitter_ms", c->jitter_ms10);
-	json_tenths(j, "rtt_ms", c->rtt_ms10);
+	sc_json_key_string(j, "codec", c->codec);
+	sc_json_key_tenths(j, "loss_pct", c->loss_pct10);
+	sc_json_key_tenths(j, "jitter_ms", c->jitter_ms10);
+	sc_json_key_tenths(j, "rtt_ms", c->rtt_ms10);
 	sc_json_key(j, "jitter_buffer_ms");
 	sc_json_int(j, c->jb_delay_ms);
 	sc_json_key(j, "jitter_buffer_target_ms");
@@ -207,20 +192,20 @@ static void render_call_json(const struct sc_call_status *c, struct sc_json *j)
 {
 	sc_json_key(j, "sip");
 	sc_json_object_begin(j);
-	json_field(j, "status", c->sip);
-	json_field(j, "registration", c->registration);
+	sc_json_key_string(j, "status", c->sip);
+	sc_json_key_string(j, "registration", c->registration);
 	sc_json_object_end(j);
 	sc_json_key(j, "call");
 	sc_json_object_begin(j);
-	json_field(j, "state", c->state);
-	json_field(j, "peer", c->peer);
-	json_field(j, "direction", c->direction);
+	sc_json_key_string(j, "state", c->state);
+	sc_json_key_string(j, "peer", c->peer);
+	sc_json_key_string(j, "direction", c->direction);
 	sc_json_key(j, "duration_s");
 	sc_json_int(j, c->duration_s);
-	json_field(j, "tls_version", c->tls_version);
-	json_field(j, "tls_cipher", c->tls_cipher);
-	json_field(j, "codec", c->codec);
-	json_field(j, "last_end", c->last_end);
+	sc_json_key_string(j, "tls_version", c->tls_version);
+	sc_json_key_string(j, "tls_cipher", c->tls_cipher);
+	sc_json_key_string(j, "codec", c->codec);
+	sc_json_key_string(j, "last_end", c->last_end);
 	sc_json_key(j, "quality");
 	if (c->have_quality)
 		render_quality_json(c, j);
@@ -236,25 +221,25 @@ static void render_call_json(const struct sc_call_status *c, struct sc_json *j)
 		sc_json_null(j);
 	} else {
 		sc_json_object_begin(j);
-		json_field(j, "media", c->media);
+		sc_json_key_string(j, "media", c->media);
 		sc_json_key(j, "secure");
 		sc_json_bool(j, c->secure);
-		json_field(j, "cipher", c->cipher);
-		json_field(j, "key_agreement", c->key_agreement);
-		json_field(j, "hash", c->hash);
-		json_field(j, "auth_tag", c->auth_tag);
-		json_field(j, "sas_type", c->sas_type);
-		json_field(j, "sas", c->sas);
+		sc_json_key_string(j, "cipher", c->cipher);
+		sc_json_key_string(j, "key_agreement", c->key_agreement);
+		sc_json_key_string(j, "hash", c->hash);
+		sc_json_key_string(j, "auth_tag", c->auth_tag);
+		sc_json_key_string(j, "sas_type", c->sas_type);
+		sc_json_key_string(j, "sas", c->sas);
 		sc_json_key(j, "verified");
 		sc_json_bool(j, c->verified);
-		json_field(j, "cache", c->cache);
+		sc_json_key_string(j, "cache", c->cache);
 		sc_json_object_end(j);
 	}
 	sc_json_object_end(j);
 	if (c->headset && *c->headset) {
 		sc_json_key(j, "headset");
 		sc_json_object_begin(j);
-		json_field(j, "device", c->headset);
+		sc_json_key_string(j, "device", c->headset);
 		sc_json_key(j, "volume");
 		sc_json_int(j, c->volume);
 		sc_json_key(j, "muted");

@@ -184,9 +184,28 @@ static void test_decimal(void)
 	sc_outbuf_free(&b);
 }
 
+// A negative tenths value is "not measured": -1, never -0.1.
+static void test_key_value(void)
+{
+	struct sc_outbuf b;
+	struct sc_json j;
+	sc_outbuf_init(&b, 4096);
+	sc_json_init(&j, &b);
+	sc_json_object_begin(&j);
+	sc_json_key_string(&j, "codec", "opus");
+	sc_json_key_int(&j, "n", -3);
+	sc_json_key_tenths(&j, "rtt_ms", 25);
+	sc_json_key_tenths(&j, "loss_pct", -1);
+	sc_json_object_end(&j);
+	CHECK_EQ_INT(sc_json_finish(&j), 0);
+	CHECK(b.data && strcmp(b.data, "{\"codec\":\"opus\",\"n\":-3,\"rtt_ms\":2.5,\"loss_pct\":-1}") == 0);
+	sc_outbuf_free(&b);
+}
+
 int main(void)
 {
 	test_decimal();
+	test_key_value();
 	test_escaping();
 	test_document();
 	test_misuse();
