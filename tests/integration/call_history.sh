@@ -17,12 +17,6 @@ command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
 [[ -f $SC_BUILD_DIR/virtual-headset/libasound_module_pcm_schead.so ]] ||
 	sc_fail "the virtual headset plugin is not built"
 
-sc_cli() {
-	local site=$1; shift
-	netsim_exec "$site" timeout 10 "$SC_BUILD_DIR/src/core/sealcall" \
-		--socket "$NETSIM_DIR/$site/run/control" "$@"
-}
-
 netsim_init ihistory
 sc_two_sites audio_device=vheadset codecs="pcmu, pcma"
 netsim_headset paris || sc_fail "headset for paris"

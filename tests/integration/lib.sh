@@ -33,6 +33,14 @@ sc_two_sites() {
 	netsim_policy lyon "$@" >/dev/null || sc_fail "policy for lyon"
 }
 
+# `sealcall ARGS...` against SITE's daemon, inside SITE's namespace (netsim_status is the
+# same for `status` alone).
+sc_cli() {
+	local site=$1; shift
+	netsim_exec "$site" timeout 10 "$SC_BUILD_DIR/src/core/sealcall" \
+		--socket "$NETSIM_DIR/$site/run/control" "$@"
+}
+
 # The PID of the wireguard-go that SITE's daemon started.
 sc_wg_go_pid() {
 	local site=$1

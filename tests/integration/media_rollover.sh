@@ -23,12 +23,6 @@ grep -q '^SEALCALL_TEST_HOOKS:BOOL=ON' "$SC_BUILD_DIR/CMakeCache.txt" 2>/dev/nul
 
 FIRST_SEQ=65335
 
-sc_cli() {
-	local site=$1; shift
-	netsim_exec "$site" timeout 10 "$SC_BUILD_DIR/src/core/sealcall" \
-		--socket "$NETSIM_DIR/$site/run/control" "$@"
-}
-
 tone() {
 	python3 - "$1" "$2" <<'PY'
 import math, struct, sys, wave

@@ -30,12 +30,6 @@ n=${#sites[@]}
 hub_index=200
 started=$SECONDS
 
-sc_cli() {
-	local site=$1; shift
-	netsim_exec "$site" timeout 10 "$SC_BUILD_DIR/src/core/sealcall" \
-		--socket "$NETSIM_DIR/$site/run/control" "$@"
-}
-
 # The daemons' logs say when each step happened; polling `sealcall status` for every step of
 # five calls at once costs more than the calls on a 2-core machine (and much more under
 # ASan), so the waits read the logs and status is asked once per call at each end.

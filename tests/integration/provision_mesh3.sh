@@ -18,12 +18,6 @@ sc_require_root_and_tools
 sites=(paris lyon nice)
 started=$SECONDS
 
-sc_cli() {
-	local site=$1; shift
-	netsim_exec "$site" timeout 10 "$SC_BUILD_DIR/src/core/sealcall" \
-		--socket "$NETSIM_DIR/$site/run/control" "$@"
-}
-
 sas_of() { sc_cli "$1" status | sed -n 's/^sas: \([^ ]*\) .*/\1/p'; }
 
 netsim_init imesh3

@@ -11,12 +11,6 @@ source "$here/lib.sh"
 source "$here/../netsim/netsim.sh"
 sc_require_root_and_tools
 
-sc_cli() {
-	local site=$1; shift
-	netsim_exec "$site" timeout 10 "$SC_BUILD_DIR/src/core/sealcall" \
-		--socket "$NETSIM_DIR/$site/run/control" "$@"
-}
-
 netsim_init isip
 # an appliance without a headset refuses incoming calls (480): each site gets a virtual one
 sc_two_sites audio_device=vheadset codecs="pcmu, pcma"

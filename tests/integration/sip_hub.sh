@@ -19,12 +19,6 @@ modules=$(dirname "$(find /usr/lib -path '*kamailio/modules/tls.so' -print -quit
 provision=$SC_BUILD_DIR/src/provision/sealcall-provision
 [[ -x $provision ]] || sc_fail "sealcall-provision not built in $SC_BUILD_DIR"
 
-sc_cli() {
-	local site=$1; shift
-	netsim_exec "$site" timeout 10 "$SC_BUILD_DIR/src/core/sealcall" \
-		--socket "$NETSIM_DIR/$site/run/control" "$@"
-}
-
 netsim_init ihub
 netsim_site paris 1 || sc_fail "site paris"
 netsim_site lyon 2 || sc_fail "site lyon"
