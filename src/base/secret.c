@@ -2,11 +2,11 @@
 #include "base/secret.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
+
+#include "base/file.h"
 
 void sc_wipe(void *p, size_t len)
 {
@@ -50,52 +50,15 @@ int sc_check_secret_file_mode(const char *path)
 
 int sc_read_secret_file(const char *path, size_t max, uint8_t **out, size_t *len)
 {
-	int rc = 0;
-	uint8_t *buf = NULL;
-	size_t used = 0;
-	// O_NOFOLLOW is not used: operators legitimately point at symlinked key stores; the
-	// mode check below is on the file actually opened.
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		rc = -errno;
-		goto out;
-	}
-	rc = check_stat(&st);
-	if (rc != 0)
-		goto out;
-	if ((size_t)st.st_size > max) {
-		rc = -EFBIG;
-		goto out;
-	}
-	buf = malloc(max + 1);
-	if (!buf) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		ssize_t got = read(fd, buf + used, max + 1 - used);
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			goto out;
-		}
-		if (got == 0)
-			break;
-		used += (size_t)got;
-		if (used > max) {
-			rc = -EFBIG;
-			goto out;
-		}
-	}
-	*out = buf;
-	*len = used;
-	buf = NULL;
-out:
-	sc_secret_free(buf, max + 1);
-	close(fd);
+	char *data = NULL;
+	*out = NULL;
+	*len = 0;
+	// Symbolic links are followed: operators legitimately point at symlinked key stores; the
+	// mode check is on the file actually opened.
+	int rc = sc_read_file(path, max, SC_READ_SECRET, &data, len);
+	if (rc == -EISDIR)
+		rc = -EINVAL; // any file that is not a regular one, as check_stat says
+	if (rc == 0)
+		*out = (uint8_t *)data;
 	return rc;
 }

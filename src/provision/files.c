@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "base/secret.h"
 
 int pv_join(char *out, size_t outsz, const char *a, const char *b)
@@ -35,61 +36,11 @@ void pv_free_file(char *data, size_t len, bool secret)
 
 int pv_read_file(const char *path, size_t max, bool secret, char **out, size_t *len)
 {
-	*out = NULL;
-	*len = 0;
-	char *buf = NULL;
-	size_t cap = max + 1, got = 0;
-	int rc = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		rc = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = -EISDIR;
-		goto out;
-	}
-	if (secret && (st.st_mode & 077)) {
-		rc = -EPERM;
-		goto out;
-	}
-	if ((size_t)st.st_size > max) {
-		rc = -EFBIG;
-		goto out;
-	}
-	buf = malloc(cap);
-	if (!buf) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = read(fd, buf + got, cap - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got == cap) {
-			rc = -EFBIG;
-			goto out;
-		}
-	}
-	buf[got] = '\0';
-	*out = buf;
-	*len = got;
-	buf = NULL;
-out:
-	if (buf)
-		pv_free_file(buf, max, secret);
-	close(fd);
-	return rc;
+	// Never through a symbolic link: provisioning reads back what it wrote into the output
+	// folder, and a link planted there could make it read, and copy, something else.
+	unsigned flags = SC_READ_NOFOLLOW | (secret ? SC_READ_SECRET : 0);
+	int rc = sc_read_file(path, max, flags, out, len);
+	return rc == -EINVAL ? -EISDIR : rc; // not a regular file, as this file's callers expect
 }
 
 static bool same_content(const char *path, const void *data, size_t len, mode_t mode)

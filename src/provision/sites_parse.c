@@ -2,13 +2,11 @@
 // The SITES.yaml schema: each mapping read against its table of keys, each value by a typed
 // reader that consumes exactly one node, then the checks across sites (sites_check.c).
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "base/file.h"
 #include "base/strutil.h"
 #include "policy/net.h"
 #include "provision/sites_reader.h"
@@ -499,51 +497,12 @@ int sc_sites_load(const char *file, struct sc_sites **out, struct sc_sites_error
 	errors->items = NULL;
 	errors->count = 0;
 	char *data = NULL;
-	int rc = 0;
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		goto out;
-	}
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		rc = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = -EISDIR;
-		goto out;
-	}
-	if (st.st_size > SC_SITES_MAX_INPUT) {
-		rc = -EFBIG;
-		goto out;
-	}
-	size_t cap = (size_t)st.st_size + 1, len = 0;
-	data = malloc(cap);
-	if (!data) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		ssize_t got = read(fd, data + len, cap - len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			rc = -errno;
-			goto out;
-		}
-		if (got == 0)
-			break;
-		len += (size_t)got;
-		if (len == cap) { // grew while we read it
-			rc = -EFBIG;
-			goto out;
-		}
-	}
-	rc = sc_sites_load_buffer(file, data, len, out, errors);
-out:
-	if (fd >= 0)
-		close(fd);
+	size_t len = 0;
+	int rc = sc_read_file(file, SC_SITES_MAX_INPUT, 0, &data, &len);
+	if (rc == -EINVAL)
+		rc = -EISDIR; // not a regular file: "cannot read the sites file F: Is a directory"
+	if (rc == 0)
+		rc = sc_sites_load_buffer(file, data, len, out, errors);
 	free(data);
 	return rc;
 }
