@@ -21,7 +21,10 @@
 #define SC_SDP_PT_PCMU 0
 #define SC_SDP_PT_PCMA 8
 #define SC_SDP_PT_OPUS 96
+// telephone-event (RFC 4733) runs at the clock of the audio codec beside it (§2.1): /8000
+// beside G.711 always, and /48000 beside Opus when Opus is offered (as Linphone does).
 #define SC_SDP_PT_TELEPHONE_EVENT 101
+#define SC_SDP_PT_TELEPHONE_EVENT_48K 102
 // What we ask for in our Opus a=fmtp (RFC 7587 §6.1): at most 24 kbit/s on average (wideband
 // speech; what the media layer sends), and in-band FEC, which our decoder uses for losses.
 #define SC_SDP_OPUS_MAX_AVERAGE_BITRATE 24000
@@ -130,7 +133,10 @@ struct sc_sdp_result {
 	bool accepted;         // the audio stream is active (port != 0 on both sides)
 	char reason[96];       // why not, when !accepted
 	struct sc_sdp_format codec; // the codec to send: first common one
-	int telephone_event_pt;     // -1 when not negotiated
+	// telephone-event at the chosen codec's clock (RFC 4733 §2.1); -1 and 0 when the peer
+	// offered or kept none at that rate (DTMF cannot be sent then).
+	int telephone_event_pt;
+	uint32_t telephone_event_rate;
 	enum sc_sdp_direction local_direction; // what this side does
 	struct sc_sdp_addr remote_addr;
 	uint16_t remote_port;
@@ -148,12 +154,13 @@ struct sc_sdp_result {
 // RFC 3264 §6: an answer with one m= line per offered one. The audio stream takes the
 // codecs both sides support, in the offerer's order (so Opus is chosen when the offerer lists
 // it first and we have it), with the offerer's payload numbers; the answer's a=fmtp for Opus
-// is ours (what we want to receive), result->codec keeps the offerer's. The direction is
-// reversed and limited by LOCAL's; streams we cannot take get port 0.
+// is ours (what we want to receive), result->codec keeps the offerer's. Of the offered
+// telephone-events it keeps the first whose clock rate is the chosen codec's (RFC 4733 §2.1).
+// The direction is reversed and limited by LOCAL's; streams we cannot take get port 0.
 int sc_sdp_make_answer(const struct sc_sdp *offer, const struct sc_sdp_local *local,
 		       struct sc_sdp *answer, struct sc_sdp_result *result);
 // Checks an answer against the offer we sent (RFC 3264 §5, §6): same m= lines, codecs among
-// those offered. Returns 0 with RESULT, or -EPROTO with result->reason.
+// those offered; a telephone-event counts only at the clock rate of the codec chosen. Returns 0 with RESULT, or -EPROTO with result->reason.
 int sc_sdp_read_answer(const struct sc_sdp *offer, const struct sc_sdp *answer,
 		       struct sc_sdp_result *result);
 

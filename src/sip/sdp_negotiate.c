@@ -58,7 +58,9 @@ enum sc_sdp_codec sc_sdp_format_codec(const struct sc_sdp_format *f)
 		// RFC 7587: always opus/48000/2, whatever is actually sent
 		if (strcasecmp(f->encoding, "opus") == 0 && f->clock_rate == 48000 && f->channels == 2)
 			return SC_SDP_CODEC_OPUS;
-		if (strcasecmp(f->encoding, "telephone-event") == 0 && f->clock_rate == 8000)
+		// RFC 4733 §2.1: at the clock of the codec beside it; the two we can send beside
+		if (strcasecmp(f->encoding, "telephone-event") == 0 &&
+		    (f->clock_rate == 8000 || f->clock_rate == 48000))
 			return SC_SDP_CODEC_TELEPHONE_EVENT;
 		return SC_SDP_CODEC_UNKNOWN;
 	}
@@ -148,9 +150,16 @@ int sc_sdp_make_offer(const struct sc_sdp_local *local, struct sc_sdp *offer)
 			break;
 		}
 	}
-	if (local->telephone_event)
+	if (local->telephone_event) {
+		bool opus = false;
+		for (size_t i = 0; i < local->n_codecs; i++)
+			opus |= local->codecs[i] == SC_CODEC_OPUS;
 		set_format(&m->formats[m->n_formats++], SC_SDP_PT_TELEPHONE_EVENT, "telephone-event",
 			   8000, 1, "0-16");
+		if (opus)
+			set_format(&m->formats[m->n_formats++], SC_SDP_PT_TELEPHONE_EVENT_48K,
+				   "telephone-event", 48000, 1, "0-16");
+	}
 	local_media_attributes(local, m);
 	m->rtcp_mux = local->rtcp_mux;
 	m->has_direction = true;
@@ -211,6 +220,16 @@ static void settle_rtcp_mux(struct sc_sdp_result *r, bool offered, bool answered
 		r->remote_rtcp_port = peer_rtp_port;
 }
 
+// The first telephone-event of M at CLOCK_RATE, or NULL.
+static const struct sc_sdp_format *matching_event(const struct sc_sdp_media *m, uint32_t clock_rate)
+{
+	for (size_t k = 0; k < m->n_formats; k++)
+		if (sc_sdp_format_codec(&m->formats[k]) == SC_SDP_CODEC_TELEPHONE_EVENT &&
+		    m->formats[k].clock_rate == clock_rate)
+			return &m->formats[k];
+	return NULL;
+}
+
 int sc_sdp_make_answer(const struct sc_sdp *offer, const struct sc_sdp_local *local,
 		       struct sc_sdp *answer, struct sc_sdp_result *r)
 {
@@ -235,15 +254,11 @@ int sc_sdp_make_answer(const struct sc_sdp *offer, const struct sc_sdp_local *lo
 		for (size_t k = 0; k < om->n_formats && am->n_formats < SC_SDP_MAX_FORMATS; k++) {
 			const struct sc_sdp_format *f = &om->formats[k];
 			enum sc_sdp_codec c = sc_sdp_format_codec(f);
-			if (c == SC_SDP_CODEC_UNKNOWN || !local_supports(local, c))
+			if (c == SC_SDP_CODEC_UNKNOWN || c == SC_SDP_CODEC_TELEPHONE_EVENT ||
+			    !local_supports(local, c))
 				continue;
-			if (c == SC_SDP_CODEC_TELEPHONE_EVENT) {
-				if (r->telephone_event_pt >= 0)
-					continue;
-				r->telephone_event_pt = f->pt;
-			} else if (!r->codec.encoding[0]) {
+			if (!r->codec.encoding[0])
 				r->codec = *f;
-			}
 			am->formats[am->n_formats] = *f;
 			am->formats[am->n_formats].has_rtpmap = true;
 			// Opus's parameters say what the describing side wants to receive
@@ -253,9 +268,20 @@ int sc_sdp_make_answer(const struct sc_sdp *offer, const struct sc_sdp_local *lo
 					  sizeof(am->formats[am->n_formats].fmtp), SC_SDP_OPUS_FMTP);
 			am->n_formats++;
 		}
+		// Events beside the codec chosen, at its clock (RFC 4733 §2.1): one is enough.
+		const struct sc_sdp_format *te = NULL;
+		if (r->codec.encoding[0] && local->telephone_event)
+			te = matching_event(om, r->codec.clock_rate);
+		if (te && am->n_formats < SC_SDP_MAX_FORMATS) {
+			r->telephone_event_pt = te->pt;
+			r->telephone_event_rate = te->clock_rate;
+			am->formats[am->n_formats] = *te;
+			am->formats[am->n_formats++].has_rtpmap = true;
+		}
 		if (!r->codec.encoding[0]) {
 			snprintf(r->reason, sizeof(r->reason), "no common audio codec");
 			r->telephone_event_pt = -1;
+			r->telephone_event_rate = 0;
 			am->port = 0;
 			am->n_formats = 0;
 			continue;
@@ -303,20 +329,21 @@ int sc_sdp_read_answer(const struct sc_sdp *offer, const struct sc_sdp *answer, 
 		return -EPROTO;
 	}
 	remote_info(answer, am, r);
-	for (size_t k = 0; k < am->n_formats; k++) {
+	for (size_t k = 0; k < am->n_formats && !r->codec.encoding[0]; k++) {
 		const struct sc_sdp_format *f = &am->formats[k];
 		enum sc_sdp_codec c = sc_sdp_format_codec(f);
 		bool offered = false;
 		for (size_t j = 0; j < om->n_formats; j++)
-			offered |= sc_sdp_format_codec(&om->formats[j]) == c && c != SC_SDP_CODEC_UNKNOWN;
-		if (!offered)
-			continue;
-		if (c == SC_SDP_CODEC_TELEPHONE_EVENT) {
-			if (r->telephone_event_pt < 0)
-				r->telephone_event_pt = f->pt;
-		} else if (!r->codec.encoding[0]) {
+			offered |= sc_sdp_format_codec(&om->formats[j]) == c;
+		if (offered && c != SC_SDP_CODEC_UNKNOWN && c != SC_SDP_CODEC_TELEPHONE_EVENT)
 			r->codec = *f;
-		}
+	}
+	// The answer's events count at the chosen codec's clock, and only when we offered that
+	// rate too (else the peer would send events we cannot place in time).
+	const struct sc_sdp_format *te = r->codec.encoding[0] ? matching_event(am, r->codec.clock_rate) : NULL;
+	if (te && matching_event(om, te->clock_rate)) {
+		r->telephone_event_pt = te->pt;
+		r->telephone_event_rate = te->clock_rate;
 	}
 	if (!r->codec.encoding[0]) {
 		snprintf(r->reason, sizeof(r->reason), "answer holds no codec that was offered");

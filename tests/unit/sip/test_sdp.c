@@ -72,8 +72,9 @@ static void test_parse_offer(void)
 	CHECK_EQ_INT(sc_sdp_format_codec(&m->formats[1]), SC_SDP_CODEC_UNKNOWN);
 	CHECK_EQ_INT(sc_sdp_format_codec(&m->formats[2]), SC_SDP_CODEC_PCMU); // static, no rtpmap
 	CHECK_EQ_INT(sc_sdp_format_codec(&m->formats[3]), SC_SDP_CODEC_PCMA);
-	CHECK_EQ_INT(sc_sdp_format_codec(&m->formats[4]), SC_SDP_CODEC_UNKNOWN); // 48 kHz events
+	CHECK_EQ_INT(sc_sdp_format_codec(&m->formats[4]), SC_SDP_CODEC_TELEPHONE_EVENT); // 48 kHz
 	CHECK_EQ_INT(sc_sdp_format_codec(&m->formats[5]), SC_SDP_CODEC_TELEPHONE_EVENT);
+	CHECK(m->formats[4].clock_rate == 48000 && m->formats[5].clock_rate == 8000);
 	CHECK_EQ_INT(m->ptime, 20);
 	CHECK(m->n_zrtp_hash == 1 && strcmp(m->zrtp_hash[0].version, "1.10") == 0 &&
 	      strcmp(m->zrtp_hash[0].hash, HASH_A) == 0);
@@ -93,7 +94,9 @@ static void test_answer_codecs(void)
 	CHECK_EQ_INT(am->n_formats, 3);
 	CHECK(am->formats[0].pt == 0 && am->formats[1].pt == 8 && am->formats[2].pt == 98);
 	CHECK_EQ_INT(sc_sdp_format_codec(&res.codec), SC_SDP_CODEC_PCMU);
+	// PCMU runs at 8000: the 8 kHz events (98), not Linphone's first (101, 48 kHz)
 	CHECK_EQ_INT(res.telephone_event_pt, 98);
+	CHECK_EQ_INT(res.telephone_event_rate, 8000);
 	CHECK(res.remote_port == 7078 && strcmp(res.remote_addr.addr, "10.77.0.2") == 0);
 	CHECK(res.n_remote_zrtp_hash == 1 && strcmp(res.remote_zrtp_hash[0].hash, HASH_A) == 0);
 	CHECK_EQ_INT(res.local_direction, SC_SDP_SENDRECV);
@@ -212,13 +215,14 @@ static void test_offer_and_ipv6(void)
 	CHECK(n > 0);
 	CHECK_STR_CONTAINS(text, "o=sealcall 42 1 IN IP6 fd00:77::1\r\n");
 	CHECK_STR_CONTAINS(text, "c=IN IP6 fd00:77::1\r\n");
-	CHECK_STR_CONTAINS(text, "m=audio 16384 RTP/AVP 96 0 8 101\r\n");
+	CHECK_STR_CONTAINS(text, "m=audio 16384 RTP/AVP 96 0 8 101 102\r\n");
+	CHECK_STR_CONTAINS(text, "a=rtpmap:102 telephone-event/48000\r\n");
 	CHECK_STR_CONTAINS(text, "a=rtpmap:96 opus/48000/2\r\n");
 	CHECK_STR_CONTAINS(text, "a=fmtp:101 0-16\r\n");
 	CHECK_STR_CONTAINS(text, "a=ptime:20\r\n");
 	CHECK_STR_CONTAINS(text, "a=sendrecv\r\n");
 	CHECK_EQ_INT(sc_sdp_parse(text, (size_t)n, &again, why, sizeof(why)), 0);
-	CHECK(again.connection.family == AF_INET6 && again.media[0].n_formats == 4);
+	CHECK(again.connection.family == AF_INET6 && again.media[0].n_formats == 5);
 	CHECK_EQ_INT(sc_sdp_keying_compare(&offer, &again), SC_SDP_KEYING_SAME);
 	CHECK_EQ_INT(sc_sdp_write(&offer, text, 40), -ENOBUFS);
 	// a value that would break the line is refused
@@ -381,10 +385,11 @@ static void test_opus_negotiation(void)
 	CHECK_EQ_INT(sc_sdp_make_offer(&l, &offer), 0);
 	char text[4096];
 	CHECK(sc_sdp_write(&offer, text, sizeof(text)) > 0);
-	CHECK_STR_CONTAINS(text, "m=audio 16384 RTP/AVP 96 0 101\r\n");
+	CHECK_STR_CONTAINS(text, "m=audio 16384 RTP/AVP 96 0 101 102\r\n");
 	CHECK_STR_CONTAINS(text, "a=rtpmap:96 opus/48000/2\r\n");
 	CHECK_STR_CONTAINS(text, "a=fmtp:96 maxaveragebitrate=24000; useinbandfec=1\r\n");
 	CHECK_STR_CONTAINS(text, "a=rtpmap:101 telephone-event/8000\r\n");
+	CHECK_STR_CONTAINS(text, "a=rtpmap:102 telephone-event/48000\r\n");
 	CHECK_STR_CONTAINS(text, "a=ptime:20\r\n");
 
 	struct sc_sdp_result ro, ra;
@@ -394,7 +399,8 @@ static void test_opus_negotiation(void)
 	CHECK_EQ_INT(sc_sdp_format_codec(&ro.codec), SC_SDP_CODEC_OPUS);
 	CHECK_EQ_INT(sc_sdp_format_codec(&ra.codec), SC_SDP_CODEC_OPUS);
 	CHECK(ro.codec.pt == 96 && ra.codec.pt == 96);
-	CHECK(ro.telephone_event_pt == 101 && ra.telephone_event_pt == 101);
+	CHECK(ro.telephone_event_pt == 102 && ra.telephone_event_pt == 102);
+	CHECK(ro.telephone_event_rate == 48000 && ra.telephone_event_rate == 48000);
 	CHECK(ro.remote_ptime == 20 && ra.remote_ptime == 20);
 	CHECK(sc_sdp_fmtp_u32(ro.codec.fmtp, "maxaveragebitrate", &v) == 0 && v == 24000);
 	CHECK(sc_sdp_fmtp_u32(ra.codec.fmtp, "useinbandfec", &v) == 0 && v == 1);
@@ -402,6 +408,8 @@ static void test_opus_negotiation(void)
 	negotiate(SC_CODEC_PCMU, SC_CODEC_OPUS, 2, SC_CODEC_OPUS, SC_CODEC_PCMU, 2, &ro, &ra);
 	CHECK_EQ_INT(sc_sdp_format_codec(&ro.codec), SC_SDP_CODEC_PCMU);
 	CHECK_EQ_INT(sc_sdp_format_codec(&ra.codec), SC_SDP_CODEC_PCMU);
+	CHECK(ro.telephone_event_pt == 101 && ra.telephone_event_pt == 101);
+	CHECK(ro.telephone_event_rate == 8000 && ra.telephone_event_rate == 8000);
 	// The answerer has no Opus: PCMU.
 	negotiate(SC_CODEC_OPUS, SC_CODEC_PCMU, 2, SC_CODEC_PCMU, SC_CODEC_PCMA, 2, &ro, &ra);
 	CHECK_EQ_INT(sc_sdp_format_codec(&ro.codec), SC_SDP_CODEC_PCMU);
@@ -428,6 +436,82 @@ static void test_opus_negotiation(void)
 	CHECK(strcmp(answer.media[0].formats[0].fmtp, SC_SDP_OPUS_FMTP) == 0);
 	CHECK(strcmp(ra.codec.fmtp, "useinbandfec=1") == 0);
 	CHECK_EQ_INT(sc_sdp_fmtp_u32(ra.codec.fmtp, "maxaveragebitrate", &v), -ENOENT);
+}
+
+// RFC 4733 §2.1: the events' clock is the codec's. Each case: an offer, the codec the
+// answerer settles on, and which telephone-event both ends keep (or none).
+static void test_telephone_event_rates(void)
+{
+	struct sc_sdp_local l = local();
+	static char text[4096];
+	static const char head[] = "v=0\no=x 1 1 IN IP4 10.77.0.2\ns=-\nc=IN IP4 10.77.0.2\nt=0 0\n";
+	// Opus beside events at 8 kHz only (a peer that ignores §2.1): no events for Opus
+	l.codecs[0] = SC_CODEC_OPUS;
+	l.n_codecs = 1;
+	snprintf(text, sizeof(text), "%sm=audio 7078 RTP/AVP 96 101\na=rtpmap:96 opus/48000/2\n"
+		 "a=rtpmap:101 telephone-event/8000\n", head);
+	CHECK_EQ_INT(parse_into(&offer, text), 0);
+	CHECK_EQ_INT(sc_sdp_make_answer(&offer, &l, &answer, &res), 0);
+	CHECK(res.accepted && res.codec.pt == 96);
+	CHECK(res.telephone_event_pt == -1 && res.telephone_event_rate == 0);
+	CHECK(sc_sdp_write(&answer, text, sizeof(text)) > 0);
+	CHECK(!strstr(text, "telephone-event"));
+	// Events at both rates, 48 kHz listed first, PCMU chosen: the 8 kHz ones
+	l.codecs[0] = SC_CODEC_PCMU;
+	snprintf(text, sizeof(text), "%sm=audio 7078 RTP/AVP 0 110 111\na=rtpmap:110 telephone-event/48000\n"
+		 "a=rtpmap:111 telephone-event/8000\n", head);
+	CHECK_EQ_INT(parse_into(&offer, text), 0);
+	CHECK_EQ_INT(sc_sdp_make_answer(&offer, &l, &answer, &res), 0);
+	CHECK(res.telephone_event_pt == 111 && res.telephone_event_rate == 8000);
+	CHECK(sc_sdp_write(&answer, text, sizeof(text)) > 0);
+	CHECK_STR_CONTAINS(text, "m=audio 16384 RTP/AVP 0 111\r\n");
+	CHECK(!strstr(text, "telephone-event/48000"));
+	// No events offered at all
+	snprintf(text, sizeof(text), "%sm=audio 7078 RTP/AVP 0\n", head);
+	CHECK_EQ_INT(parse_into(&offer, text), 0);
+	CHECK_EQ_INT(sc_sdp_make_answer(&offer, &l, &answer, &res), 0);
+	CHECK(res.accepted && res.telephone_event_pt == -1);
+	// Events at a rate we cannot place (16 kHz) are not telephone-event to us
+	snprintf(text, sizeof(text), "%sm=audio 7078 RTP/AVP 0 101\na=rtpmap:101 telephone-event/16000\n", head);
+	CHECK_EQ_INT(parse_into(&offer, text), 0);
+	CHECK_EQ_INT(sc_sdp_format_codec(&offer.media[0].formats[1]), SC_SDP_CODEC_UNKNOWN);
+	CHECK_EQ_INT(sc_sdp_make_answer(&offer, &l, &answer, &res), 0);
+	CHECK(res.telephone_event_pt == -1);
+
+	// Our offer without Opus has only the 8 kHz events.
+	l.codecs[0] = SC_CODEC_PCMA;
+	l.codecs[1] = SC_CODEC_PCMU;
+	l.n_codecs = 2;
+	struct sc_sdp ours;
+	CHECK_EQ_INT(sc_sdp_make_offer(&l, &ours), 0);
+	CHECK(sc_sdp_write(&ours, text, sizeof(text)) > 0);
+	CHECK_STR_CONTAINS(text, "m=audio 16384 RTP/AVP 8 0 101\r\n");
+	CHECK(!strstr(text, "/48000"));
+	// Reading answers to an offer with Opus: the answer's events at the codec's rate count.
+	l.codecs[0] = SC_CODEC_OPUS;
+	CHECK_EQ_INT(sc_sdp_make_offer(&l, &ours), 0);
+	snprintf(text, sizeof(text), "%sm=audio 7078 RTP/AVP 96 102\na=rtpmap:96 opus/48000/2\n"
+		 "a=rtpmap:102 telephone-event/48000\na=zrtp-hash:1.10 " HASH_A "\n", head);
+	CHECK_EQ_INT(parse_into(&answer, text), 0);
+	CHECK_EQ_INT(sc_sdp_read_answer(&ours, &answer, &res), 0);
+	CHECK(res.codec.pt == 96 && res.telephone_event_pt == 102 && res.telephone_event_rate == 48000);
+	// an answer keeping the 8 kHz events beside Opus: no events (wrong clock)
+	snprintf(text, sizeof(text), "%sm=audio 7078 RTP/AVP 96 101\na=rtpmap:96 opus/48000/2\n"
+		 "a=rtpmap:101 telephone-event/8000\na=zrtp-hash:1.10 " HASH_A "\n", head);
+	CHECK_EQ_INT(parse_into(&answer, text), 0);
+	CHECK_EQ_INT(sc_sdp_read_answer(&ours, &answer, &res), 0);
+	CHECK(res.accepted && res.codec.pt == 96 && res.telephone_event_pt == -1);
+	// PCMU answered with the 8 kHz events
+	snprintf(text, sizeof(text), "%sm=audio 7078 RTP/AVP 0 101\na=rtpmap:101 telephone-event/8000\n"
+		 "a=zrtp-hash:1.10 " HASH_A "\n", head);
+	CHECK_EQ_INT(parse_into(&answer, text), 0);
+	CHECK_EQ_INT(sc_sdp_read_answer(&ours, &answer, &res), 0);
+	CHECK(res.codec.pt == 0 && res.telephone_event_pt == 101 && res.telephone_event_rate == 8000);
+	// an answer without events
+	snprintf(text, sizeof(text), "%sm=audio 7078 RTP/AVP 0\na=zrtp-hash:1.10 " HASH_A "\n", head);
+	CHECK_EQ_INT(parse_into(&answer, text), 0);
+	CHECK_EQ_INT(sc_sdp_read_answer(&ours, &answer, &res), 0);
+	CHECK(res.accepted && res.telephone_event_pt == -1 && res.telephone_event_rate == 0);
 }
 
 static void test_fmtp_params(void)
@@ -518,6 +602,7 @@ int main(void)
 {
 	test_opus_negotiation();
 	test_fmtp_params();
+	test_telephone_event_rates();
 	test_parse_offer();
 	test_answer_codecs();
 	test_answer_rejections();

@@ -61,8 +61,9 @@ static void test_call_answer_hangup(void)
 	CHECK_STR_CONTAINS(sdp, "o=sealcall ");
 	CHECK_STR_CONTAINS(sdp, " IN IP4 10.77.0.1\r\n");
 	CHECK_STR_CONTAINS(sdp, "c=IN IP4 10.77.0.1\r\n");
-	// the policy's order: Opus first, then G.711; telephone events as before
-	CHECK_STR_CONTAINS(sdp, "m=audio 16386 RTP/AVP 96 0 8 101\r\n");
+	// the policy's order: Opus first, then G.711; telephone events at both codec clocks
+	CHECK_STR_CONTAINS(sdp, "m=audio 16386 RTP/AVP 96 0 8 101 102\r\n");
+	CHECK_STR_CONTAINS(sdp, "a=rtpmap:102 telephone-event/48000\r\n");
 	CHECK_STR_CONTAINS(sdp, "a=rtpmap:96 opus/48000/2\r\n");
 	CHECK_STR_CONTAINS(sdp, "a=fmtp:96 maxaveragebitrate=24000; useinbandfec=1\r\n");
 	CHECK_STR_CONTAINS(sdp, "a=rtpmap:101 telephone-event/8000\r\n");
@@ -87,7 +88,8 @@ static void test_call_answer_hangup(void)
 	CHECK(ok != NULL);
 	CHECK_STR_CONTAINS(h_header(ok, "Contact"), "<sips:lyon@10.77.0.2:5061>");
 	CHECK_STR_CONTAINS(h_body(ok), "c=IN IP4 10.77.0.2\r\n");
-	CHECK_STR_CONTAINS(h_body(ok), "m=audio 16388 RTP/AVP 96 0 8 101\r\n");
+	// Opus is chosen: the answer keeps the events at Opus's clock (RFC 4733 §2.1)
+	CHECK_STR_CONTAINS(h_body(ok), "m=audio 16388 RTP/AVP 96 0 8 102\r\n");
 	CHECK_STR_CONTAINS(h_body(ok), "a=zrtp-hash:1.10 0000000000000000000000000000000000000000000000000000000000000002\r\n");
 	CHECK_EQ_INT(h_sent_count(&paris, "ACK sips:lyon@10.77.0.2:5061 SIP/2.0"), 1);
 	CHECK_EQ_INT(h_state(&paris), SC_SIP_UA_IN_CALL);
