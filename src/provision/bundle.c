@@ -17,7 +17,8 @@
 // Everything provisioning writes into a bundle: removing a site removes these and nothing
 // the operator may have added.
 static const char *const site_files[] = { "sealcall.yaml", "wireguard.key", "wireguard.pub",
-					  "site.key", "site.crt", "ca.crt", "registrar.password" };
+					  "site.key",      "site.crt",      "ca.crt",
+					  "registrar.password", "authorized_keys" };
 static const char *const hub_files[] = { "wg0.conf", "wireguard.key", "wireguard.pub", "hub.key",
 					 "hub.crt", "ca.crt", "kamailio.cfg", "tls.cfg",
 					 "db/subscriber", "db/version", "db" };
@@ -112,6 +113,21 @@ static int identity_materials(struct pv_run *run, const char *dir, const char *k
 	return rc;
 }
 
+// DIR/authorized_keys, the administrators' public keys: the appliance's bundle import turns
+// SSH on with them, and off when a bundle comes without the file.
+static int ssh_keys_in(struct pv_run *run, const char *dir, const struct sc_site *site)
+{
+	char path[PATH_MAX];
+	if (site->ssh_keys != SC_SSH_KEYS_NONE) {
+		const struct sc_ssh_keys_file *f = &run->sites->ssh_keys_files[site->ssh_keys];
+		return pv_put(run, dir, "authorized_keys", f->data, f->len, PV_MODE_PUBLIC);
+	}
+	if (pv_join(path, sizeof(path), dir, "authorized_keys") == 0 && pv_exists(path))
+		sc_notice("site %s: removing %s: the sites file gives this site no ssh_authorized_keys, so SSH turns off at its next bundle import",
+			  site->name, path);
+	return remove_file(run, dir, "authorized_keys");
+}
+
 int pv_site_materials(struct pv_run *run, struct pv_plan *plan, size_t index, bool *created)
 {
 	const struct sc_site *site = &run->sites->sites[index];
@@ -126,6 +142,8 @@ int pv_site_materials(struct pv_run *run, struct pv_plan *plan, size_t index, bo
 		return rc;
 	rc = identity_materials(run, dir, "site.key", "site.crt", m, &kp);
 	sc_wipe(&kp, sizeof(kp));
+	if (rc == 0)
+		rc = ssh_keys_in(run, dir, site);
 	if (rc != 0)
 		return rc;
 	if (run->sites->topology == SC_TOPOLOGY_HUB)

@@ -33,6 +33,20 @@ struct sc_endpoint {
 	uint16_t port;
 };
 
+// An authorized_keys file that bundles carry (ssh_authorized_keys): read and checked once
+// however many sites name it, and the bytes checked are the bytes written.
+struct sc_ssh_keys_file {
+	char path[SC_PATH_MAX]; // as written, resolved against the sites file's folder
+	char *data;             // its content once read and checked; NULL before
+	size_t len;
+	char key[64];           // where it was first named (sites[2].ssh_authorized_keys), for errors
+	struct sc_sites_place at;
+};
+
+// A site's ssh_authorized_keys: an index into sites->ssh_keys_files, or one of these.
+#define SC_SSH_KEYS_NONE (-1)    // no file: SSH stays off on the appliance
+#define SC_SSH_KEYS_INHERIT (-2) // while parsing only: not given for the site
+
 struct sc_site {
 	char name[SC_NAME_MAX + 1];
 	bool has_endpoint;
@@ -42,6 +56,7 @@ struct sc_site {
 	char hotline[SC_NAME_MAX + 1]; // "" when none
 	char interface[SC_IFNAME_MAX + 1]; // its WireGuard interface: "sc0" unless given
 	char audio_device[SC_AUDIO_DEVICE_MAX + 1]; // "" = the deployment's audio_device
+	int ssh_keys; // SC_SSH_KEYS_NONE or an index into sites->ssh_keys_files (already inherited)
 	struct sc_sites_place at, name_at, endpoint_at, address_at, hotline_at;
 };
 
@@ -62,6 +77,9 @@ struct sc_sites {
 	char domain[SC_DOMAIN_MAX + 1];
 	char zrtp_cache_file[SC_PATH_MAX]; // written as is into every policy
 	char audio_device[SC_AUDIO_DEVICE_MAX + 1]; // every site's audio.device unless its own
+	int ssh_keys; // the top-level ssh_authorized_keys: SC_SSH_KEYS_NONE or an index
+	struct sc_ssh_keys_file *ssh_keys_files;
+	size_t n_ssh_keys_files;
 	bool has_hub;
 	struct sc_hub hub;
 	struct sc_site *sites;

@@ -11,8 +11,8 @@ size_t sp_error_count(const struct sp_ctx *c)
 	return c->errors->count;
 }
 
-void sp_error(struct sp_ctx *c, const struct sc_sites_place *at, const char *key, const char *fmt,
-	      ...)
+static void add_error(struct sp_ctx *c, const char *file, unsigned line, unsigned column,
+		      const char *key, const char *fmt, va_list ap)
 {
 	struct sc_sites_errors *errs = c->errors;
 	if (errs->count > SP_MAX_ERRORS)
@@ -29,22 +29,36 @@ void sp_error(struct sp_ctx *c, const struct sc_sites_place *at, const char *key
 	}
 	struct sc_sites_error *e = &errs->items[errs->count++];
 	memset(e, 0, sizeof(*e));
-	sc_strcpy(e->file, sizeof(e->file), c->file);
-	if (at) {
-		e->line = at->line;
-		e->column = at->column;
-	}
+	sc_strcpy(e->file, sizeof(e->file), file);
+	e->line = line;
+	e->column = column;
 	sc_strcpy(e->key, sizeof(e->key), key ? key : "");
 	if (errs->count > SP_MAX_ERRORS) {
+		sc_strcpy(e->file, sizeof(e->file), c->file);
 		e->line = e->column = 0;
 		e->key[0] = '\0';
 		snprintf(e->message, sizeof(e->message),
 			 "more than %d errors; fix these and run again to see the rest", SP_MAX_ERRORS);
 		return;
 	}
+	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+}
+
+void sp_error(struct sp_ctx *c, const struct sc_sites_place *at, const char *key, const char *fmt,
+	      ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	add_error(c, c->file, at ? at->line : 0, at ? at->column : 0, key, fmt, ap);
+	va_end(ap);
+}
+
+void sp_error_in(struct sp_ctx *c, const char *file, unsigned line, unsigned column,
+		 const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_error(c, file, line, column, key, fmt, ap);
 	va_end(ap);
 }
 

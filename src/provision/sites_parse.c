@@ -190,6 +190,23 @@ static bool read_audio_device(struct reader *r, const char *path, char out[SC_AU
 	return true;
 }
 
+// ssh_authorized_keys: a file of public keys, or none (no SSH access on the appliance).
+static int read_ssh_keys(struct reader *r, struct sc_sites *s, const char *path)
+{
+	struct sc_sites_place at = sr_place_of(&r->ev);
+	if (r->ev.type == YAML_SCALAR_EVENT && sr_scalar_is_null(&r->ev)) {
+		sp_error(r->ctx, &at, path,
+			 "has no value; name the file of the administrators' public keys (e.g. admins.pub), or write none for no SSH access");
+		return SC_SSH_KEYS_INHERIT;
+	}
+	const char *text = sr_scalar(r, path);
+	if (!text)
+		return SC_SSH_KEYS_INHERIT;
+	if (strcmp(text, "none") == 0)
+		return SC_SSH_KEYS_NONE;
+	return sp_ssh_keys_file(r->ctx, s, text, &at, path);
+}
+
 static bool read_topology(struct reader *r, const char *path, enum sc_topology *out)
 {
 	const char *text = sr_scalar(r, path);
@@ -209,7 +226,7 @@ static bool read_topology(struct reader *r, const char *path, enum sc_topology *
 	return true;
 }
 
-static void parse_site(struct reader *r, struct sc_site *site, const char *path)
+static void parse_site(struct reader *r, struct sc_sites *s, struct sc_site *site, const char *path)
 {
 	static const struct key_def keys[] = {
 		{ "name", true, "name: lyon" },
@@ -218,12 +235,15 @@ static void parse_site(struct reader *r, struct sc_site *site, const char *path)
 		{ "hotline", false, "hotline: paris" },
 		{ "interface", false, "interface: sc0" },
 		{ "audio_device", false, "audio_device: Headset" },
+		{ "ssh_authorized_keys", false, "ssh_authorized_keys: admins.pub" },
 	};
 	SR_KEYS_FIT(keys);
 	struct map_state m = { keys, sizeof(keys) / sizeof(keys[0]), { { 0, 0 } } };
 	site->at = sr_place_of(&r->ev);
 	sc_strcpy(site->interface, sizeof(site->interface), "sc0");
-	if (!sr_expect_mapping(r, path, "name, endpoint, address, hotline, interface, audio_device"))
+	site->ssh_keys = SC_SSH_KEYS_INHERIT;
+	if (!sr_expect_mapping(r, path,
+			       "name, endpoint, address, hotline, interface, audio_device, ssh_authorized_keys"))
 		return;
 	int k;
 	char where[SP_PATH_LEN];
@@ -258,6 +278,9 @@ static void parse_site(struct reader *r, struct sc_site *site, const char *path)
 			break;
 		case 5:
 			read_audio_device(r, where, site->audio_device);
+			break;
+		case 6:
+			site->ssh_keys = read_ssh_keys(r, s, where);
 			break;
 		}
 	}
@@ -301,7 +324,7 @@ static void parse_sites(struct reader *r, struct sc_sites *s)
 		}
 		struct sc_site *site = &s->sites[s->n_sites++];
 		memset(site, 0, sizeof(*site));
-		parse_site(r, site, path);
+		parse_site(r, s, site, path);
 	}
 }
 
@@ -360,6 +383,7 @@ static void parse_root(struct reader *r, struct sc_sites *s)
 		{ "hub", false, "hub: {name: hub, endpoint: 203.0.113.10:51820}" },
 		{ "sites", true, "sites: [{name: paris, endpoint: 198.51.100.1:51820}, ...]" },
 		{ "audio_device", false, "audio_device: auto" },
+		{ "ssh_authorized_keys", false, "ssh_authorized_keys: admins.pub" },
 	};
 	SR_KEYS_FIT(keys);
 	struct map_state m = { keys, sizeof(keys) / sizeof(keys[0]), { { 0, 0 } } };
@@ -397,6 +421,12 @@ static void parse_root(struct reader *r, struct sc_sites *s)
 		case 7:
 			read_audio_device(r, "audio_device", s->audio_device);
 			break;
+		case 8: {
+			int given = read_ssh_keys(r, s, "ssh_authorized_keys");
+			if (given != SC_SSH_KEYS_INHERIT)
+				s->ssh_keys = given;
+			break;
+		}
 		}
 	}
 	sr_report_missing(r, &m, "", &root_at);
@@ -442,6 +472,7 @@ static void set_defaults(struct sc_sites *s, const char *name)
 	sc_strcpy(s->domain, sizeof(s->domain), "sealcall.internal");
 	sc_strcpy(s->zrtp_cache_file, sizeof(s->zrtp_cache_file), "/var/lib/sealcall/zrtp-cache");
 	sc_strcpy(s->audio_device, sizeof(s->audio_device), "auto");
+	s->ssh_keys = SC_SSH_KEYS_NONE;
 	sc_strcpy(s->hub.name, sizeof(s->hub.name), "hub");
 	s->hub.sip_port = 5061;
 }
@@ -474,13 +505,15 @@ int sc_sites_load_buffer(const char *name, const char *data, size_t len, struct 
 		yaml_parser_delete(&r.parser);
 		if (sp_error_count(&ctx) == 0 && !ctx.oom)
 			sp_check_sites(&ctx, s);
+		sp_sort_errors(&ctx);
+		if (!ctx.oom)
+			sp_load_ssh_keys(&ctx, s);
 	}
 	if (ctx.oom) {
 		rc = -ENOMEM;
 		goto out;
 	}
 	if (sp_error_count(&ctx) > 0) {
-		sp_sort_errors(&ctx);
 		rc = -EINVAL;
 		goto out;
 	}
@@ -511,6 +544,9 @@ void sc_sites_free(struct sc_sites *sites)
 {
 	if (!sites)
 		return;
+	for (size_t i = 0; i < sites->n_ssh_keys_files; i++)
+		free(sites->ssh_keys_files[i].data);
+	free(sites->ssh_keys_files);
 	free(sites->sites);
 	free(sites);
 }
