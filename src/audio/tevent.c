@@ -94,22 +94,30 @@ int sc_tevent_rx_put(struct sc_tevent_rx *rx, uint32_t rtp_ts, const uint8_t *pa
 	if (rc < 0)
 		return rc;
 	*result = SC_TEVENT_RX_NONE;
+	*event = ev;
+	// RTP timestamps compare modulo 2^32: an earlier one belongs to an event already reported
+	// or superseded.
+	if (rx->have_event && rtp_ts != rx->ts && (int32_t)(rtp_ts - rx->ts) < 0)
+		return 0;
 	// One event is one start timestamp; a repeat of a finished event changes nothing.
 	bool same = rx->have_event && rx->ts == rtp_ts && rx->current.event == ev.event;
-	if (same && rx->ended)
+	if (same && rx->ended) {
+		*event = rx->current;
 		return 0;
+	}
 	if (!same) {
 		rx->have_event = true;
 		rx->ended = false;
 		rx->ts = rtp_ts;
-		*result = SC_TEVENT_RX_BEGIN;
-	}
-	if (!same || ev.duration > rx->current.duration)
 		rx->current = ev;
+		*result = SC_TEVENT_RX_BEGIN;
+	} else if (ev.duration > rx->current.duration) {
+		rx->current = ev;
+	}
 	if (ev.end) {
 		rx->ended = true;
 		rx->current = ev;
-		*result = SC_TEVENT_RX_END;
+		*result = same ? SC_TEVENT_RX_END : SC_TEVENT_RX_BEGIN_END;
 	}
 	*event = rx->current;
 	return 0;

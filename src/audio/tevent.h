@@ -58,9 +58,10 @@ int sc_tevent_tx_next(struct sc_tevent_tx *tx, uint8_t payload[SC_TEVENT_PAYLOAD
 		      uint32_t *rtp_ts, bool *marker);
 
 enum sc_tevent_rx_result {
-	SC_TEVENT_RX_NONE,   // an update or a repeat of what was already reported
-	SC_TEVENT_RX_BEGIN,  // a new event (also reported when its first packets were lost)
-	SC_TEVENT_RX_END,    // the event ended; its duration is final
+	SC_TEVENT_RX_NONE,      // an update, a repeat, or a late packet of an earlier event
+	SC_TEVENT_RX_BEGIN,     // a new event (also when its first packets were lost)
+	SC_TEVENT_RX_END,       // the event already reported ended; its duration is final
+	SC_TEVENT_RX_BEGIN_END, // a new event seen first in one of its final packets
 };
 
 struct sc_tevent_rx {
@@ -70,9 +71,12 @@ struct sc_tevent_rx {
 };
 
 void sc_tevent_rx_init(struct sc_tevent_rx *rx);
-// Feeds one received telephone-event packet. An event ending in a packet that also begins it
-// (the begin packets lost) reports END; the caller treats END of an event it never saw begin
-// as both. -EINVAL on a malformed payload, which changes nothing.
+// Feeds one received telephone-event packet. Each event (one start timestamp) is new exactly
+// once: BEGIN, or BEGIN_END when its first packets were lost; a new timestamp ends the event
+// before it whether or not its end was seen (RFC 4733 §2.5.2), and packets of an earlier
+// timestamp arriving late are ignored, so reordering never brings an event back. EVENT is
+// the current event (the packet itself when it was ignored). -EINVAL on a malformed payload,
+// which changes nothing.
 int sc_tevent_rx_put(struct sc_tevent_rx *rx, uint32_t rtp_ts, const uint8_t *payload, size_t len,
 		     enum sc_tevent_rx_result *result, struct sc_tevent *event);
 

@@ -128,3 +128,68 @@ size_t sc_tone_gen_fill(struct sc_tone_gen *g, int16_t *out, size_t n)
 		out[i] = 0;
 	return played;
 }
+
+// ITU-T Q.23: rows 697, 770, 852, 941 Hz; columns 1209, 1336, 1477, 1633 Hz.
+int sc_tone_dtmf_freqs(char digit, uint16_t freq_hz[2])
+{
+	static const char keys[] = "123A456B789C*0#D";
+	static const uint16_t rows[] = { 697, 770, 852, 941 }, cols[] = { 1209, 1336, 1477, 1633 };
+	if (digit >= 'a' && digit <= 'd')
+		digit = (char)(digit - 'a' + 'A');
+	const char *k = digit ? strchr(keys, digit) : NULL;
+	if (!k)
+		return -EINVAL;
+	size_t i = (size_t)(k - keys);
+	freq_hz[0] = rows[i / 4];
+	freq_hz[1] = cols[i % 4];
+	return 0;
+}
+
+int sc_dtmf_gen_init(struct sc_dtmf_gen *g, char digit, uint32_t rate, uint16_t peak,
+		     uint32_t length)
+{
+	uint16_t f[2];
+	if (sc_tone_dtmf_freqs(digit, f) < 0 || rate < 8000 || rate > 192000 || peak == 0 ||
+	    peak > 32767)
+		return -EINVAL;
+	memset(g, 0, sizeof(*g));
+	g->freq_hz[0] = f[0];
+	g->freq_hz[1] = f[1];
+	g->rate = rate;
+	g->peak = peak;
+	g->ramp_len = rate * SC_TONE_RAMP_MS / 1000;
+	g->length = length < 2 * g->ramp_len ? 2 * g->ramp_len : length;
+	return 0;
+}
+
+static bool dtmf_falling(const struct sc_dtmf_gen *g)
+{
+	return g->pos + g->ramp_len >= g->length;
+}
+
+void sc_dtmf_gen_set_length(struct sc_dtmf_gen *g, uint32_t length)
+{
+	if (g->done || dtmf_falling(g))
+		return;
+	uint32_t earliest = g->pos + g->ramp_len;
+	g->length = length < earliest ? earliest : length;
+}
+
+size_t sc_dtmf_gen_fill(struct sc_dtmf_gen *g, int16_t *out, size_t n)
+{
+	size_t i = 0;
+	for (; i < n && !g->done; i++) {
+		uint32_t from_end = g->length - 1 - g->pos;
+		uint32_t edge = g->pos < from_end ? g->pos : from_end;
+		double env = edge >= g->ramp_len ? 1.0 : 0.5 - 0.5 * cos(M_PI * (edge + 0.5) / g->ramp_len);
+		double t = (double)g->pos / g->rate;
+		double v = sin(2 * M_PI * g->freq_hz[0] * t) + sin(2 * M_PI * g->freq_hz[1] * t);
+		out[i] = (int16_t)lrint(v * g->peak / 2 * env);
+		if (++g->pos >= g->length)
+			g->done = true;
+	}
+	size_t played = i;
+	for (; i < n; i++)
+		out[i] = 0;
+	return played;
+}

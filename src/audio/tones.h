@@ -73,4 +73,31 @@ bool sc_tone_gen_done(const struct sc_tone_gen *g);
 // Starts the cadence again from its first step.
 void sc_tone_gen_restart(struct sc_tone_gen *g);
 
+// DTMF (ITU-T Q.23): a key's row (low) and column (high) frequency, for "0123456789*#ABCD"
+// (a-d too). 0, or -EINVAL for anything else.
+int sc_tone_dtmf_freqs(char digit, uint16_t freq_hz[2]);
+
+// A received DTMF key played in the earpiece: its dual tone for as long as the far end holds
+// the key, which is not known when it starts (RFC 4733 updates grow the duration), so the
+// length can be moved until the fall has begun. Rise and fall take SC_TONE_RAMP_MS.
+struct sc_dtmf_gen {
+	uint16_t freq_hz[2];
+	uint32_t rate;
+	uint16_t peak;
+	uint32_t pos;      // samples played
+	uint32_t length;   // samples the tone lasts, fall included
+	uint32_t ramp_len;
+	bool done;
+};
+
+// -EINVAL for a digit sc_tone_dtmf_freqs refuses, a rate outside 8000..192000 or a peak of 0
+// or above 32767. LENGTH: samples, at least two ramps (shorter is lengthened).
+int sc_dtmf_gen_init(struct sc_dtmf_gen *g, char digit, uint32_t rate, uint16_t peak,
+		     uint32_t length);
+// Moves the end to LENGTH samples from the start (never before the current position plus a
+// fall); ignored once the fall has begun, so the tone never swells again.
+void sc_dtmf_gen_set_length(struct sc_dtmf_gen *g, uint32_t length);
+// Writes N samples: the tone, then silence once it has ended. Returns how many are tone.
+size_t sc_dtmf_gen_fill(struct sc_dtmf_gen *g, int16_t *out, size_t n);
+
 #endif

@@ -149,12 +149,12 @@ static void test_receiver(void)
 	CHECK_EQ_INT(ends, 3);
 	CHECK_STR_CONTAINS(heard, "12#");
 
-	// Only the final packet arrived: END straight away, with the full duration.
+	// Only the final packet arrived: new and ended at once, with the full duration.
 	enum sc_tevent_rx_result res;
 	struct sc_tevent fin = { .event = 7, .end = true, .volume = 5, .duration = 960 };
 	sc_tevent_build(&fin, p);
 	CHECK_EQ_INT(sc_tevent_rx_put(&rx, 90000, p, 4, &res, &got), 0);
-	CHECK_EQ_INT(res, SC_TEVENT_RX_END);
+	CHECK_EQ_INT(res, SC_TEVENT_RX_BEGIN_END);
 	CHECK_EQ_INT(got.event, 7);
 	CHECK_EQ_INT(got.duration, 960);
 	CHECK_EQ_INT(sc_tevent_rx_put(&rx, 90000, p, 4, &res, &got), 0);
@@ -171,9 +171,31 @@ static void test_receiver(void)
 	CHECK_EQ_INT(res, SC_TEVENT_RX_NONE);
 	CHECK_EQ_INT(got.duration, 480);
 
+	// Its end lost, then a new event (new timestamp): the new one is reported, and a late
+	// update of the old one afterwards brings nothing back (RFC 4733 §2.5.2).
+	struct sc_tevent c = { .event = 9, .volume = 5, .duration = 160 };
+	sc_tevent_build(&c, p);
+	sc_tevent_rx_put(&rx, 100600, p, 4, &res, &got);
+	CHECK_EQ_INT(res, SC_TEVENT_RX_BEGIN);
+	CHECK_EQ_INT(got.event, 9);
+	sc_tevent_build(&a, p);
+	sc_tevent_rx_put(&rx, 99000, p, 4, &res, &got);
+	CHECK_EQ_INT(res, SC_TEVENT_RX_NONE);
+	CHECK_EQ_INT(rx.ts, 100600);
+	CHECK_EQ_INT(rx.current.event, 9);
+	// across the 32-bit wrap of the timestamp, a later event is still later
+	sc_tevent_rx_init(&rx);
+	sc_tevent_build(&c, p);
+	sc_tevent_rx_put(&rx, 0xFFFFFF00u, p, 4, &res, &got);
+	CHECK_EQ_INT(res, SC_TEVENT_RX_BEGIN);
+	sc_tevent_rx_put(&rx, 0x00000200u, p, 4, &res, &got);
+	CHECK_EQ_INT(res, SC_TEVENT_RX_BEGIN);
+	sc_tevent_rx_put(&rx, 0xFFFFFF00u, p, 4, &res, &got);
+	CHECK_EQ_INT(res, SC_TEVENT_RX_NONE);
+
 	// A malformed payload is refused and changes nothing.
 	CHECK_EQ_INT(sc_tevent_rx_put(&rx, 1, p, 5, &res, &got), -EINVAL);
-	CHECK_EQ_INT(rx.ts, 99000);
+	CHECK_EQ_INT(rx.ts, 0x200u);
 }
 
 int main(void)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "audio/tones.h"
 #include "check.h"
@@ -222,8 +223,62 @@ static void test_bad_input(void)
 		CHECK(sc_tone_spec_get((enum sc_tone)t)->name != NULL);
 }
 
+// Every key's two frequencies (ITU-T Q.23) are where the power is, and no other row or
+// column frequency is; the tone lasts exactly its length, moved while it plays.
+static void test_dtmf(void)
+{
+	static const char keys[] = "0123456789*#ABCD";
+	static const double rows[] = { 697, 770, 852, 941 }, cols[] = { 1209, 1336, 1477, 1633 };
+	static const char layout[] = "123A456B789C*0#D";
+	int16_t x[RATE / 10];
+	for (const char *k = keys; *k; k++) {
+		struct sc_dtmf_gen g;
+		CHECK_EQ_INT(sc_dtmf_gen_init(&g, *k, RATE, SC_TONE_DEFAULT_PEAK, RATE / 10), 0);
+		CHECK_EQ_INT(sc_dtmf_gen_fill(&g, x, RATE / 10), RATE / 10);
+		size_t pos = (size_t)(strchr(layout, *k) - layout);
+		for (int i = 0; i < 4; i++) {
+			double pr = goertzel(x, RATE / 10, rows[i]), pc = goertzel(x, RATE / 10, cols[i]);
+			if ((size_t)i == pos / 4)
+				CHECK(pr > 1e6);
+			else
+				CHECK(pr < 1e4);
+			if ((size_t)i == pos % 4)
+				CHECK(pc > 1e6);
+			else
+				CHECK(pc < 1e4);
+		}
+	}
+	// 20 ms at a time, the length moved from 40 ms to 100 ms while it plays; then it ends
+	// with silence, and the last samples fall instead of stopping dead.
+	struct sc_dtmf_gen g;
+	CHECK_EQ_INT(sc_dtmf_gen_init(&g, '5', RATE, SC_TONE_DEFAULT_PEAK, 320), 0);
+	size_t total = 0;
+	for (int f = 0; f < 10; f++) {
+		if (f == 1)
+			sc_dtmf_gen_set_length(&g, 800);
+		total += sc_dtmf_gen_fill(&g, x, 160);
+	}
+	CHECK_EQ_INT(total, 800);
+	CHECK(g.done);
+	// a fall once begun is not undone
+	CHECK_EQ_INT(sc_dtmf_gen_init(&g, '5', RATE, SC_TONE_DEFAULT_PEAK, 160), 0);
+	CHECK_EQ_INT(sc_dtmf_gen_fill(&g, x, 150), 150);
+	sc_dtmf_gen_set_length(&g, 1600);
+	CHECK_EQ_INT(sc_dtmf_gen_fill(&g, x, 160), 10);
+	CHECK(abs(x[9]) < 300 && x[10] == 0);
+	uint16_t f2[2];
+	CHECK(sc_tone_dtmf_freqs('#', f2) == 0 && f2[0] == 941 && f2[1] == 1477);
+	CHECK(sc_tone_dtmf_freqs('d', f2) == 0 && f2[0] == 941 && f2[1] == 1633);
+	CHECK_EQ_INT(sc_tone_dtmf_freqs('E', f2), -EINVAL);
+	CHECK_EQ_INT(sc_tone_dtmf_freqs('\0', f2), -EINVAL);
+	CHECK_EQ_INT(sc_dtmf_gen_init(&g, 'x', RATE, 100, 800), -EINVAL);
+	CHECK_EQ_INT(sc_dtmf_gen_init(&g, '1', 4000, 100, 800), -EINVAL);
+	CHECK_EQ_INT(sc_dtmf_gen_init(&g, '1', RATE, 0, 800), -EINVAL);
+}
+
 int main(void)
 {
+	test_dtmf();
 	test_ringback_and_busy();
 	test_ringing_is_two_tones_double_ring();
 	test_unreachable_sit();
