@@ -72,6 +72,8 @@ int call_audio_setup(struct sc_call_media *cm, enum sc_codec codec)
 		ret = sc_opus_encoder_new(bitrate, OPUS_CALL_COMPLEXITY, cm->ptime_ms, &enc);
 	if (ret == 0 && opus)
 		ret = sc_opus_decoder_new(cm->ptime_ms, &dec);
+	if (ret == 0)
+		ret = call_dtmf_setup(cm, rate, frame); // last: it changes the call at once
 	if (ret < 0) {
 		sc_jb_free(jb);
 		sc_opus_encoder_free(enc);
@@ -151,6 +153,10 @@ int sc_call_media_capture(struct sc_call_media *cm, const int16_t *pcm, size_t s
 		cm->c.tx_dropped_before_keys++;
 		return -EAGAIN;
 	}
+	// A telephone event takes this frame's slot: its audio is neither encoded nor sent.
+	int ev = call_dtmf_capture(cm, ts);
+	if (ev != 0)
+		return ev > 0 ? 0 : ev;
 	struct call_dgram *d = call_dgram_reserve(cm);
 	if (!d)
 		return -ENOBUFS;
@@ -179,8 +185,10 @@ static bool one_frame(const struct sc_call_media *cm, const uint8_t *payload, si
 
 void call_audio_received(struct sc_call_media *cm, const struct sc_media_rx *rx, uint64_t now_ms)
 {
+	if (call_dtmf_received(cm, rx))
+		return;
 	if (rx->payload_type != cm->payload_type) {
-		cm->c.rx_other_payload++; // telephone events, comfort noise: not played
+		cm->c.rx_other_payload++; // comfort noise, events on another payload type: not played
 		return;
 	}
 	if (!one_frame(cm, rx->payload, rx->payload_len)) {
@@ -259,10 +267,12 @@ int sc_call_media_playout(struct sc_call_media *cm, uint64_t now_ms, int16_t *pc
 	call_clock(cm, now_ms);
 	cm->playout_due_ms = now_ms + cm->ptime_ms;
 	enum sc_call_playout kind = SC_CALL_PLAYOUT_SILENCE;
-	if (cm->state == SC_CALL_MEDIA_SECURE)
+	if (cm->state == SC_CALL_MEDIA_SECURE) {
 		kind = play_one(cm, now_ms, pcm);
-	else
+		call_dtmf_playout(cm, pcm, samples);
+	} else {
 		memset(pcm, 0, samples * sizeof(*pcm));
+	}
 	count_playout(cm, kind);
 	return (int)kind;
 }

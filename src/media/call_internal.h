@@ -7,6 +7,7 @@
 #include "audio/opus_codec.h"
 #include "audio/plc.h"
 #include "media/call_media.h"
+#include "media/dtmf.h"
 
 #define CALL_DGRAM_QUEUE 32 // a full ZRTP burst (16) plus audio and RTCP between drains
 #define CALL_EVENT_QUEUE 16
@@ -91,6 +92,12 @@ struct sc_call_media {
 	struct sc_call_media_event events[CALL_EVENT_QUEUE];
 	unsigned ev_head, ev_count;
 
+	// RFC 4733 telephone events (call_dtmf.c), at the codec's clock.
+	int tevent_pt;                   // negotiated payload type; -1 none
+	uint32_t tevent_rate;
+	struct sc_dtmf_sender dtmf_tx;
+	struct sc_dtmf_receiver dtmf_rx;
+
 	struct sc_call_media_counters c;
 	uint8_t rx_buf[CALL_RX_MAX];     // decrypted in place, wiped after each datagram
 };
@@ -129,5 +136,17 @@ void call_audio_received(struct sc_call_media *cm, const struct sc_media_rx *rx,
 void call_audio_keyed(struct sc_call_media *cm, uint64_t now_ms);
 void call_audio_timer(struct sc_call_media *cm, uint64_t now_ms);
 int64_t call_audio_next_timeout(const struct sc_call_media *cm);
+
+// call_dtmf.c
+// The sender and receiver for a codec's RATE and FRAME; on an error nothing changes.
+int call_dtmf_setup(struct sc_call_media *cm, uint32_t rate, size_t frame);
+// Capture slot at media time TS: 1 when an event packet took the frame's place (queued), 0
+// when the audio goes, or the egress's error for the event packet.
+int call_dtmf_capture(struct sc_call_media *cm, uint32_t ts);
+// True when RX was a telephone event of the negotiated payload type (handled).
+bool call_dtmf_received(struct sc_call_media *cm, const struct sc_media_rx *rx);
+// Paints a received digit's tone over the frame about to be played.
+void call_dtmf_playout(struct sc_call_media *cm, int16_t *pcm, size_t samples);
+void call_dtmf_stats(const struct sc_call_media *cm, struct sc_call_media_stats *out);
 
 #endif

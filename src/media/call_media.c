@@ -428,4 +428,5 @@ void sc_call_media_get_stats(const struct sc_call_media *cm, struct sc_call_medi
 	sc_jb_get_stats(cm->jb, &out->jitter);
 	out->jb_delay_ms = out->jitter.delay_ms;
 	out->jb_target_ms = out->jitter.target_ms;
+	call_dtmf_stats(cm, out);
 }

@@ -8,11 +8,13 @@
 //   sc_call_media_zrtp_hash()              our a=zrtp-hash, for the SDP we send
 //   sc_call_media_set_peer_zrtp_hash()     the peer's a=zrtp-hash, before or after start
 //   sc_call_media_set_codec()              what SDP negotiated (before start)
+//   sc_call_media_set_telephone_event()    and its telephone-event payload type, if any
 //   sc_call_media_start(now)               ZRTP Hello goes out
 //   sc_call_media_receive(dgram, now)      every datagram from the media port
 //   sc_call_media_capture(pcm, now)        every captured frame (ptime at the codec's rate)
 //   sc_call_media_playout(now, pcm)        every frame the headset needs
 //   sc_call_media_timer(now)               at sc_call_media_next_timeout()
+//   sc_call_media_send_dtmf(digits)        RFC 4733 events in place of the next frames' audio
 //   sc_call_media_hangup(now)              queues the SRTCP BYE
 // After each call, drain sc_call_media_pop_datagram (send each one) and
 // sc_call_media_pop_event.
@@ -34,6 +36,7 @@
 #include <stdint.h>
 
 #include "audio/jitter.h"
+#include "media/dtmf.h"
 #include "media/media.h"
 #include "policy/policy.h"
 #include "zrtp/engine.h"
@@ -95,6 +98,7 @@ enum sc_call_media_event_type {
 	SC_CALL_MEDIA_EVENT_ALARM,          // tell the operator; mitm set for a relay
 	SC_CALL_MEDIA_EVENT_FAILED,         // the call cannot be secured; hang up
 	SC_CALL_MEDIA_EVENT_PEER_BYE,       // the peer's authenticated RTCP BYE
+	SC_CALL_MEDIA_EVENT_DTMF,           // the peer pressed a key: digit (once per key press)
 };
 
 struct sc_call_media_event {
@@ -103,6 +107,7 @@ struct sc_call_media_event {
 	uint32_t zrtp_error;            // RFC 6189 §5.9 code when one applies
 	bool mitm;                      // the peer's Hello contradicts its a=zrtp-hash
 	struct sc_call_media_security security; // SECURE only
+	char digit;                     // DTMF only: one of "0123456789*#ABCD"
 };
 
 // Everything this layer drops or refuses is counted; the layers below count their own.
@@ -123,6 +128,9 @@ struct sc_call_media_counters {
 	uint64_t unpulled_frames;          // taken from the jitter buffer by the timer while
 					   // nobody pulled playout (headset unplugged)
 	uint64_t events_lost;
+	// RFC 4733 telephone events: digits and packets each way, payloads that were not 4 bytes.
+	uint64_t dtmf_sent, dtmf_tx_packets;
+	uint64_t dtmf_received, dtmf_rx_packets, dtmf_rx_malformed;
 };
 
 struct sc_call_media_stats {
@@ -149,6 +157,9 @@ struct sc_call_media_stats {
 	enum sc_zrtp_state zrtp_state;
 	struct sc_zrtp_counters zrtp;
 	struct sc_jb_stats jitter;
+	int telephone_event_pt;         // negotiated; -1 none (DTMF cannot be sent)
+	unsigned dtmf_pending;          // digits queued or being sent
+	char dtmf_heard[SC_DTMF_HEARD + 1]; // the last digits received, oldest first
 };
 
 enum sc_call_playout {
@@ -180,6 +191,13 @@ int sc_call_media_set_peer_zrtp_hash(struct sc_call_media *cm, const char *attr)
 // error nothing changes. -EINVAL for a codec the policy does not list or a payload type over
 // 127, -ENOMEM, -EIO.
 int sc_call_media_set_codec(struct sc_call_media *cm, enum sc_codec codec, uint8_t payload_type);
+// The telephone-event payload type (RFC 4733) SDP settled on beside the codec, at CLOCK_RATE,
+// which must be the codec's (call set_codec first; a later set_codec to another clock drops
+// it). PAYLOAD_TYPE -1: the peer has none, so DTMF cannot be sent (received events then
+// count as rx_other_payload). Before start only: -EBUSY after; -EINVAL for a payload type
+// over 127 or another clock rate.
+int sc_call_media_set_telephone_event(struct sc_call_media *cm, int payload_type,
+				      uint32_t clock_rate);
 // The peer's Opus a=fmtp maxaveragebitrate (RFC 7587 §6.1), before start: Opus is then sent
 // at the lower of it and SC_CALL_MEDIA_OPUS_BITRATE, never below 6000 bit/s. 0, -EBUSY after
 // start.
@@ -215,6 +233,15 @@ int sc_call_media_capture(struct sc_call_media *cm, const int16_t *pcm, size_t s
 // Fills PCM with the frame to play now (SAMPLES as above). Returns an enum sc_call_playout,
 // or -EINVAL.
 int sc_call_media_playout(struct sc_call_media *cm, uint64_t now_ms, int16_t *pcm, size_t samples);
+
+// Queues DTMF DIGITS ("0-9*#A-D", a-d too, 1..SC_DTMF_MAX_DIGITS) behind any still waiting.
+// They go out in order as RFC 4733 events on the captured frames' clock (see media/dtmf.h),
+// each in place of those frames' audio. 0, or with a sentence for the operator in WHY:
+// -EINVAL (names the bad character; nothing is queued), -ENOTSUP (the far end did not
+// negotiate telephone-event), -EAGAIN (not secured yet: digits never wait for keys), -EPIPE
+// (ended or failed), -ENOBUFS (SC_DTMF_QUEUE digits already wait).
+int sc_call_media_send_dtmf(struct sc_call_media *cm, const char *digits, char *why,
+			    size_t why_len);
 
 // Queues our RTCP BYE ("hang-up") as SRTCP and ends the stream. 0, or -EAGAIN when SRTP was
 // never keyed (nothing can be sent in the clear, so nothing is sent), -EALREADY when ended.

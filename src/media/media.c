@@ -172,12 +172,15 @@ static int fail_egress(struct sc_media_session *s, uint8_t *out, size_t cap, int
 	return err;
 }
 
-int sc_media_send_audio(struct sc_media_session *s, const uint8_t *payload, size_t len,
-			uint32_t ts, uint8_t *out, size_t cap, size_t *out_len)
+// The one RTP egress: audio and telephone events alike go through the same key gate, the
+// same sequence numbers and the same SRTP context. PT < 0: the session's payload type, with
+// the marker on the stream's first packet; else that payload type with MARKER.
+static int send_rtp(struct sc_media_session *s, int pt, bool marker, const uint8_t *payload,
+		    size_t len, uint32_t ts, uint8_t *out, size_t cap, size_t *out_len)
 {
 	if (out_len)
 		*out_len = 0;
-	if (!s || !out || !out_len || (!payload && len))
+	if (!s || !out || !out_len || (!payload && len) || pt > 127)
 		return -EINVAL;
 	if (!s->srtp) {
 		s->c.tx_dropped_before_keys++;
@@ -192,6 +195,10 @@ int sc_media_send_audio(struct sc_media_session *s, const uint8_t *payload, size
 
 	struct sc_rtp_header hdr;
 	sc_rtp_session_next_header(&s->rtp, ts, &hdr);
+	if (pt >= 0) {
+		hdr.payload_type = (uint8_t)pt;
+		hdr.marker = marker;
+	}
 	size_t n;
 	int ret = sc_rtp_write(&hdr, payload, len, out, cap, &n);
 	if (ret < 0)
@@ -204,6 +211,19 @@ int sc_media_send_audio(struct sc_media_session *s, const uint8_t *payload, size
 	s->c.tx_rtp++;
 	*out_len = n;
 	return 0;
+}
+
+int sc_media_send_audio(struct sc_media_session *s, const uint8_t *payload, size_t len,
+			uint32_t ts, uint8_t *out, size_t cap, size_t *out_len)
+{
+	return send_rtp(s, -1, false, payload, len, ts, out, cap, out_len);
+}
+
+int sc_media_send_event(struct sc_media_session *s, uint8_t payload_type, bool marker,
+			const uint8_t *payload, size_t len, uint32_t ts, uint8_t *out, size_t cap,
+			size_t *out_len)
+{
+	return send_rtp(s, payload_type, marker, payload, len, ts, out, cap, out_len);
 }
 
 int sc_media_send_rtcp(struct sc_media_session *s, uint64_t now_ntp, uint32_t media_ts,

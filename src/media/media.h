@@ -2,8 +2,8 @@
 // The media layer's public face: one call's RTP/RTCP stream, encrypted end to end with the
 // SRTP keys ZRTP agrees. The core includes this header only.
 //
-// One egress path: sc_media_send_audio and sc_media_send_rtcp are the only functions that
-// produce bytes for the wire. Both refuse (-EAGAIN, counted) until ZRTP has produced keys
+// One egress path: sc_media_send_audio (with sc_media_send_event, its telephone-event form)
+// and sc_media_send_rtcp are the only functions that produce bytes for the wire. Both refuse (-EAGAIN, counted) until ZRTP has produced keys
 // and both return nothing but SRTP/SRTCP: no code path here emits plaintext RTP or RTCP,
 // the hang-up BYE included. On every error the output buffer holds no packet (bytes that
 // were staged in it are wiped) and *out_len is 0.
@@ -140,6 +140,14 @@ uint32_t sc_media_local_ssrc(const struct sc_media_session *s);
 // empty or oversize payload; -ENOBUFS when CAP is too small; -EIO when SRTP failed.
 int sc_media_send_audio(struct sc_media_session *s, const uint8_t *payload, size_t len,
 			uint32_t ts, uint8_t *out, size_t cap, size_t *out_len);
+
+// Wraps one RFC 4733 telephone-event payload like an audio frame (same SSRC, sequence
+// numbers, timestamp origin, SRTP context and key gate) but with its own PAYLOAD_TYPE (0..127)
+// and MARKER (set on an event's first packet, RFC 4733 §2.5.1.1). TS: the event's start on
+// the media clock. Same returns as sc_media_send_audio.
+int sc_media_send_event(struct sc_media_session *s, uint8_t payload_type, bool marker,
+			const uint8_t *payload, size_t len, uint32_t ts, uint8_t *out, size_t cap,
+			size_t *out_len);
 
 // Builds our SRTCP compound (SR or RR, SDES CNAME, and BYE when BYE_REASON is non-NULL: ""
 // for none, e.g. "hang-up") into OUT. MEDIA_TS is the media clock now, as in send_audio.
