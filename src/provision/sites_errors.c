@@ -11,8 +11,9 @@ size_t sp_error_count(const struct sp_ctx *c)
 	return c->errors->count;
 }
 
-static void add_error(struct sp_ctx *c, const char *file, unsigned line, unsigned column,
-		      const char *key, const char *fmt, va_list ap)
+__attribute__((format(printf, 6, 0))) static void
+add_error(struct sp_ctx *c, const char *file, unsigned line, unsigned column, const char *key,
+	  const char *fmt, va_list ap)
 {
 	struct sc_sites_errors *errs = c->errors;
 	if (errs->count > SP_MAX_ERRORS)
