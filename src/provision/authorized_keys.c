@@ -191,7 +191,7 @@ static void refuse_unknown_type(struct checker *c, const char *line, size_t len,
 		       "starts with a byte order mark (an editor saved it as \"UTF-8 with BOM\"), which sshd does not read; save it as plain UTF-8 or ASCII");
 	else if (span_is(first, "ssh-dss"))
 		refuse(c, column,
-		       "DSA keys (ssh-dss) are too weak and OpenSSH no longer accepts them; make an ed25519 key (ssh-keygen -t ed25519) and give its .pub file");
+		       "DSA keys (ssh-dss) are too weak and OpenSSH no longer accepts them by default; make an ed25519 key (ssh-keygen -t ed25519) and give its .pub file");
 	else
 		refuse(c, column,
 		       "'%s' is not a public key type a bundle accepts; give lines as the .pub files hold them, TYPE BASE64 [comment], with TYPE one of " TYPES_ACCEPTED,
