@@ -8,7 +8,9 @@
 // agreement: X255, EC25, X255, DH3k, bit 6 Opus at 48 kHz instead of G.711), then records of
 // a 2-byte length and bytes; a record's first byte picks the action (see act()), the rest is
 // its data. With Opus, hostile packets reach the Opus decoder and its FEC path through a
-// keyed call.
+// keyed call. Both ends agree telephone-event (101 at 8000 Hz, 102 at 48000 Hz beside Opus):
+// action 8 has the peer dial DTMF digits (or hostile text), whose RFC 4733 events then cross
+// the keyed call into the target's receiver, tone and digit report.
 //
 // Besides the sanitizers, it aborts when the one invariant that matters breaks: a call
 // media that never had keys must never emit anything but ZRTP.
@@ -120,7 +122,8 @@ static int setup(struct pair *p, enum sc_zrtp_key_agreement ka, bool opus)
 			.rng = fz_random,
 			.rng_ctx = &p->rng[i],
 		};
-		if (sc_call_media_new(&cfg, &p->cm[i]) != 0)
+		if (sc_call_media_new(&cfg, &p->cm[i]) != 0 ||
+		    sc_call_media_set_telephone_event(p->cm[i], opus ? 102 : 101, opus ? 48000 : 8000) != 0)
 			return -1;
 	}
 	char h[2][SC_ZRTP_HELLO_HASH_ATTR_MAX];
@@ -206,7 +209,7 @@ static void reach_stage(struct pair *p, int stage)
 
 static void act(struct pair *p, int target, const uint8_t *rec, size_t len)
 {
-	uint8_t action = len ? rec[0] % 8 : 0;
+	uint8_t action = len ? rec[0] % 9 : 0;
 	const uint8_t *d = len ? rec + 1 : rec;
 	size_t n = len ? len - 1 : 0;
 	struct sc_call_media *cm = p->cm[target];
@@ -254,6 +257,18 @@ static void act(struct pair *p, int target, const uint8_t *rec, size_t len)
 	case 7:
 		sc_call_media_set_sas_verified(cm, n && d[0] & 1);
 		break;
+	case 8: { // the peer dials: bit 0 of the first byte maps the rest onto the 16 keys
+		static const char keys[] = "0123456789*#ABCD";
+		char digits[48], why[200];
+		size_t m = n > 1 ? n - 1 : 0;
+		if (m > sizeof(digits) - 1)
+			m = sizeof(digits) - 1;
+		for (size_t i = 0; i < m; i++)
+			digits[i] = d[0] & 1 ? keys[d[1 + i] % 16] : (char)d[1 + i];
+		digits[m] = 0;
+		sc_call_media_send_dtmf(p->cm[!target], digits, why, sizeof(why));
+		break;
+	}
 	}
 }
 
@@ -387,6 +402,44 @@ int main(int argc, char **argv)
 		if (write_seed(argv[1], opus ? "opus-after-keys-actions.bin" : "after-keys-actions.bin",
 			       &rec) != 0)
 			return 1;
+	}
+	// DTMF: the peer dials "159#*0" and the rounds go by (an empty record is a round), and
+	// a request with characters that are not keys; for G.711 and Opus, each target.
+	for (int opus = 0; opus < 2; opus++)
+		for (int target = 0; target < 2; target++) {
+			rec.len = 0;
+			rec.buf[rec.len++] = (uint8_t)(opus << 6 | target << 3 | 7);
+			append(&rec, 8, "\001159#*0", 7);
+			append(&rec, 8, "\000 12x", 5);
+			for (int r = 0; r < 60; r++)
+				append(&rec, 6, "", 0);
+			char name[64];
+			snprintf(name, sizeof(name), "%sdtmf-dial-to%c.bin", opus ? "opus-" : "",
+				 target ? 'B' : 'A');
+			if (write_seed(argv[1], name, &rec) != 0)
+				return 1;
+		}
+	// DTMF as recorded traffic: the peer's real SRTP telephone events (and the audio around
+	// them) delivered as raw datagrams, so mutations start from authenticated events.
+	for (int opus = 0; opus < 2; opus++) {
+		struct pair p;
+		char why[200];
+		if (setup(&p, SC_ZRTP_X255, opus) != 0)
+			return 1;
+		reach_stage(&p, 7);
+		rec.len = 0;
+		rec.buf[rec.len++] = (uint8_t)(opus << 6 | 7);
+		if (sc_call_media_send_dtmf(p.cm[1], "5#", why, sizeof(why)) != 0)
+			return 1;
+		p.rec = record;
+		p.rec_ctx = &rec;
+		p.rec_from = 1;
+		for (int r = 0; r < 40; r++)
+			round_trip(&p, true);
+		if (write_seed(argv[1], opus ? "opus-dtmf-recorded-toA.bin" : "dtmf-recorded-toA.bin",
+			       &rec) != 0)
+			return 1;
+		teardown(&p);
 	}
 	return 0;
 }
