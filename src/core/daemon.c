@@ -39,6 +39,7 @@ struct daemon {
 	struct sc_control_server *control;
 	struct sc_call_service *calls; // SIP and the call manager, once the tunnel is up
 	struct sc_loop_timer *poll_timer, *watchdog_timer;
+	struct sc_loop_watch *poll_watch; // while `wg show dump` runs off the loop
 	struct sc_appliance app;
 	char control_path[SC_PATH_MAX + 16];
 	char address[64];
@@ -112,16 +113,46 @@ static void tunnel_lost(struct daemon *d, const char *why)
 	}
 }
 
-static void poll_tunnel(struct sc_loop *loop, struct sc_loop_timer *timer, void *arg)
+static void poll_done(struct sc_loop *loop, int fd, uint32_t events, void *arg)
 {
 	(void)loop;
-	(void)timer;
+	(void)fd;
+	(void)events;
 	struct daemon *d = arg;
 	bool changed = false;
+	sc_loop_watch_free(d->poll_watch);
+	d->poll_watch = NULL;
+	int r = sc_vpn_poll_finish(d->vpn, sc_loop_now_ms() / 1000u, &changed);
+	if (r == -ENODEV)
+		tunnel_lost(d, "interface gone");
+	update_state(d);
+}
+
+// Each second: the peers' health from `wg show dump`, which runs in a worker thread because
+// this loop also moves the headset's audio (docs/architecture.md, "One loop").
+static void poll_tunnel(struct sc_loop *loop, struct sc_loop_timer *timer, void *arg)
+{
+	(void)timer;
+	struct daemon *d = arg;
+	if (d->poll_watch) // the last one has not answered yet: it is bounded by its own timeout
+		return;
 	if (sc_vpn_is_up(d->vpn)) {
-		int r = sc_vpn_poll(d->vpn, sc_loop_now_ms() / 1000u, &changed);
-		if (r == -ENODEV)
-			tunnel_lost(d, "interface gone");
+		int r = sc_vpn_poll_start(d->vpn);
+		if (r == 0)
+			r = sc_loop_watch_new(loop, sc_vpn_poll_fd(d->vpn), EPOLLIN, poll_done, d,
+					      &d->poll_watch);
+		if (r < 0) {
+			// Unknown health is stale health: the synchronous poll marks it so.
+			sc_warn("cannot poll the tunnel off the loop (%s); polling in place",
+				strerror(-r));
+			bool changed = false;
+			if (sc_vpn_poll_fd(d->vpn) >= 0)
+				r = sc_vpn_poll_finish(d->vpn, sc_loop_now_ms() / 1000u, &changed);
+			else
+				r = sc_vpn_poll(d->vpn, sc_loop_now_ms() / 1000u, &changed);
+			if (r == -ENODEV)
+				tunnel_lost(d, "interface gone");
+		}
 	}
 	update_state(d);
 }
@@ -134,31 +165,25 @@ static void feed_watchdog(struct sc_loop *loop, struct sc_loop_timer *timer, voi
 	notify("WATCHDOG=1");
 }
 
+// Only wireguard-go is waited for here: every other child is a tool that sc_spawn_run waits
+// for itself, possibly in the tunnel poll's worker thread, whose waitpid a waitpid(-1) here
+// would rob of its status.
 static void reap_children(struct daemon *d)
 {
-	// Bounded: every iteration reaps one child, and there are only a few.
-	for (int i = 0; i < 64; i++) {
-		int status;
-		pid_t pid = waitpid(-1, &status, WNOHANG);
-		if (pid <= 0)
-			return;
-		if (d->vpn && pid == sc_vpn_child_pid(d->vpn)) {
-			sc_vpn_child_exited(d->vpn, status);
-			char why[64];
-			if (WIFEXITED(status))
-				snprintf(why, sizeof(why), "wireguard-go exited with status %d",
-					 WEXITSTATUS(status));
-			else if (WIFSIGNALED(status))
-				snprintf(why, sizeof(why), "wireguard-go killed by signal %d",
-					 WTERMSIG(status));
-			else
-				snprintf(why, sizeof(why), "wireguard-go ended");
-			tunnel_lost(d, why);
-			update_state(d);
-		} else {
-			sc_debug("reaped child process %d", (int)pid);
-		}
-	}
+	pid_t child = d->vpn ? sc_vpn_child_pid(d->vpn) : -1;
+	int status;
+	if (child <= 0 || waitpid(child, &status, WNOHANG) != child)
+		return;
+	sc_vpn_child_exited(d->vpn, status);
+	char why[64];
+	if (WIFEXITED(status))
+		snprintf(why, sizeof(why), "wireguard-go exited with status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(why, sizeof(why), "wireguard-go killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(why, sizeof(why), "wireguard-go ended");
+	tunnel_lost(d, why);
+	update_state(d);
 }
 
 static void recheck_policy(struct daemon *d)
@@ -439,6 +464,8 @@ static void stop(struct daemon *d, const char *why)
 	// the call's BYE still needs the tunnel
 	sc_call_service_stop(d->calls);
 	d->calls = NULL;
+	sc_loop_watch_free(d->poll_watch); // before sc_vpn_down closes its fd
+	d->poll_watch = NULL;
 	sc_vpn_down(d->vpn);
 	d->vpn = NULL;
 	sc_control_server_close(d->control);

@@ -7,6 +7,7 @@
 #include "vpn/health.h"
 #include "vpn/rtnl.h"
 #include "vpn/spawn.h"
+#include "vpn/spawn_job.h"
 #include "vpn/wg_config.h"
 #include "vpn/wg_dump.h"
 #include "vpn/wg_go.h"
@@ -25,6 +26,7 @@
 #define CONFIG_TEXT_MAX (16u << 20) // 1024 peers × 64 prefixes fit many times over
 #define DUMP_MAX (8u << 20)
 #define SHOW_TIMEOUT_MS 5000
+#define ERR_MAX (64u * 1024)
 #define FALLBACK_MTU 1420           // WireGuard's own default when no route tells better
 // WireGuard renews a session every 120 s (REKEY_AFTER_TIME) plus a few seconds of retries:
 // a healthy peer's handshake gets this old, so a shorter stale_after makes peers flap.
@@ -50,6 +52,7 @@ struct sc_vpn {
 	bool child_reaped;
 	bool up;
 	bool poll_failing;    // the last poll could not read the interface: log once
+	struct sc_spawn_job *poll_job; // sc_vpn_poll_start's `wg show dump`, until finished
 	uint32_t stale_after_s;
 	struct sc_prefix *killswitch; // prefixes that have an unreachable route
 	size_t n_killswitch, cap_killswitch;
@@ -381,6 +384,12 @@ void sc_vpn_down(struct sc_vpn *vpn)
 	char text[INET6_ADDRSTRLEN + 8];
 	if (!vpn)
 		return;
+	if (vpn->poll_job) {
+		struct sc_buf dump;
+		int status;
+		(void)sc_spawn_job_finish(vpn->poll_job, &dump, NULL, &status);
+		sc_buf_free(&dump);
+	}
 	if (vpn->child > 0)
 		sc_wggo_stop(vpn->child, vpn->child_reaped, vpn->runtime_dir, vpn->ifname);
 	if (vpn->link_made && vpn->rtnl >= 0) {
@@ -436,23 +445,13 @@ static void apply_sample(struct sc_vpn *vpn, struct vpn_peer *p, const struct sc
 	}
 }
 
-int sc_vpn_poll(struct sc_vpn *vpn, uint64_t now_s, bool *changed)
+// What `wg show IFNAME dump` said (RC, STATUS, its output) turned into peer health.
+static int apply_dump(struct sc_vpn *vpn, int rc, int status, struct sc_buf *dump,
+		      struct sc_buf *err, uint64_t now_s, bool *changed)
 {
-	const char *argv[] = { vpn->wg_path, "show", vpn->ifname, "dump", NULL };
-	struct sc_buf dump, err;
 	struct sc_wg_dump_peer *samples = NULL;
 	size_t n = 0;
 	unsigned bad_line = 0;
-	int status = 0, rc;
-	bool ignored;
-	if (!changed)
-		changed = &ignored;
-	*changed = false;
-	if (!vpn->up)
-		return -ENODEV;
-	sc_buf_init(&dump, DUMP_MAX);
-	sc_buf_init(&err, 64 * 1024);
-	rc = sc_spawn_run(argv, sc_spawn_base_env, NULL, 0, &dump, &err, SHOW_TIMEOUT_MS, &status);
 	if (rc == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
 		if (if_nametoindex(vpn->ifname) == 0) {
 			sc_err("tunnel interface %s is gone; restart sealcalld to recreate it",
@@ -463,7 +462,7 @@ int sc_vpn_poll(struct sc_vpn *vpn, uint64_t now_s, bool *changed)
 			goto out;
 		}
 		if (!vpn->poll_failing)
-			sc_wg_log_tool_error("wg show dump", status, &err);
+			sc_wg_log_tool_error("wg show dump", status, err);
 		rc = -EIO;
 	} else if (rc != 0 && !vpn->poll_failing) {
 		sc_err("cannot run %s show: %s", vpn->wg_path, strerror(-rc));
@@ -471,10 +470,10 @@ int sc_vpn_poll(struct sc_vpn *vpn, uint64_t now_s, bool *changed)
 	if (rc == 0) {
 		// One entry a line: peers someone added by hand must not crowd out ours.
 		size_t lines = 1;
-		for (size_t i = 0; i < dump.len; i++)
-			lines += dump.data[i] == '\n';
+		for (size_t i = 0; i < dump->len; i++)
+			lines += dump->data[i] == '\n';
 		samples = calloc(lines, sizeof(*samples));
-		rc = samples ? sc_wg_dump_parse(dump.data ? dump.data : "", dump.len, samples,
+		rc = samples ? sc_wg_dump_parse(dump->data ? dump->data : "", dump->len, samples,
 						lines, &n, &bad_line)
 			     : -ENOMEM;
 		if (rc != 0 && !vpn->poll_failing)
@@ -513,7 +512,72 @@ int sc_vpn_poll(struct sc_vpn *vpn, uint64_t now_s, bool *changed)
 	free(found);
 out:
 	free(samples);
+	return rc;
+}
+
+
+static const char *const *show_argv(const struct sc_vpn *vpn, const char *argv[5])
+{
+	argv[0] = vpn->wg_path;
+	argv[1] = "show";
+	argv[2] = vpn->ifname;
+	argv[3] = "dump";
+	argv[4] = NULL;
+	return argv;
+}
+
+int sc_vpn_poll(struct sc_vpn *vpn, uint64_t now_s, bool *changed)
+{
+	const char *argv[5];
+	struct sc_buf dump, err;
+	int status = 0;
+	bool ignored;
+	if (!changed)
+		changed = &ignored;
+	*changed = false;
+	if (!vpn->up)
+		return -ENODEV;
+	sc_buf_init(&dump, DUMP_MAX);
+	sc_buf_init(&err, ERR_MAX);
+	int rc = sc_spawn_run(show_argv(vpn, argv), sc_spawn_base_env, NULL, 0, &dump, &err,
+			      SHOW_TIMEOUT_MS, &status);
+	rc = apply_dump(vpn, rc, status, &dump, &err, now_s, changed);
 	sc_buf_free(&dump); // the dump's first line holds the private key
+	sc_buf_free(&err);
+	return rc;
+}
+
+int sc_vpn_poll_start(struct sc_vpn *vpn)
+{
+	const char *argv[5];
+	if (vpn->poll_job)
+		return -EBUSY;
+	if (!vpn->up)
+		return -ENODEV;
+	return sc_spawn_job_start(show_argv(vpn, argv), sc_spawn_base_env, DUMP_MAX, ERR_MAX,
+				  SHOW_TIMEOUT_MS, &vpn->poll_job);
+}
+
+int sc_vpn_poll_fd(const struct sc_vpn *vpn)
+{
+	return vpn->poll_job ? sc_spawn_job_fd(vpn->poll_job) : -1;
+}
+
+int sc_vpn_poll_finish(struct sc_vpn *vpn, uint64_t now_s, bool *changed)
+{
+	struct sc_buf dump, err;
+	int status = 0;
+	bool ignored;
+	if (!changed)
+		changed = &ignored;
+	*changed = false;
+	if (!vpn->poll_job)
+		return -EINVAL;
+	int rc = sc_spawn_job_finish(vpn->poll_job, &dump, &err, &status);
+	vpn->poll_job = NULL;
+	// The interface may have been lost while the tool ran: its answer no longer counts.
+	rc = vpn->up ? apply_dump(vpn, rc, status, &dump, &err, now_s, changed) : -ENODEV;
+	sc_buf_free(&dump);
 	sc_buf_free(&err);
 	return rc;
 }

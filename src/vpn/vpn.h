@@ -46,6 +46,15 @@ void sc_vpn_down(struct sc_vpn *vpn);
 // is gone. *CHANGED is set when any peer went up or stale.
 int sc_vpn_poll(struct sc_vpn *vpn, uint64_t now_s, bool *changed);
 
+// The same poll without blocking the caller: start runs `wg show dump` in a worker thread
+// (-EBUSY while one runs, -ENODEV when the tunnel is down); poll_fd is readable once it has
+// ended (-1 when none runs); finish applies it as sc_vpn_poll would (it waits only if called
+// before poll_fd is readable). The daemon polls this way, because its loop also carries the
+// headset's audio and must not wait for a process. sc_vpn_down waits for a running poll.
+int sc_vpn_poll_start(struct sc_vpn *vpn);
+int sc_vpn_poll_fd(const struct sc_vpn *vpn);
+int sc_vpn_poll_finish(struct sc_vpn *vpn, uint64_t now_s, bool *changed);
+
 const char *sc_vpn_backend_name(const struct sc_vpn *vpn); // "kernel" or "userspace"
 const char *sc_vpn_interface(const struct sc_vpn *vpn);
 size_t sc_vpn_peer_count(const struct sc_vpn *vpn);

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -390,8 +391,8 @@ static void test_poll_with_fake_wg(void)
 		 "#!/bin/sh\n"
 		 "case \"$1\" in\n"
 		 "setconf) cat >/dev/null ;;\n"
-		 "show) cat %s/dump; exit $(cat %s/dump.rc) ;;\n"
-		 "esac\n", tmpdir, tmpdir);
+		 "show) [ -f %s/slow ] && sleep 0.3; cat %s/dump; exit $(cat %s/dump.rc) ;;\n"
+		 "esac\n", tmpdir, tmpdir, tmpdir);
 	write_text("wg", script);
 	snprintf(wg, sizeof(wg), "%s/wg", tmpdir);
 	chmod(wg, 0700);
@@ -439,10 +440,26 @@ static void test_poll_with_fake_wg(void)
 	CHECK(!st.up);
 	CHECK_STR_CONTAINS(st.reason, "not configured on");
 
+	// The daemon's way: the same poll in a worker thread, finished when its fd is readable.
 	write_dump((long)time(NULL) - 2, 300, true);
-	CHECK_EQ_INT(sc_vpn_poll(vpn, 1013, &changed), 0);
+	write_text("slow", "");
+	CHECK_EQ_INT(sc_vpn_poll_fd(vpn), -1);
+	CHECK_EQ_INT(sc_vpn_poll_finish(vpn, 1013, &changed), -EINVAL);
+	CHECK_EQ_INT(sc_vpn_poll_start(vpn), 0);
+	CHECK_EQ_INT(sc_vpn_poll_start(vpn), -EBUSY);
+	struct pollfd pfd = { .fd = sc_vpn_poll_fd(vpn), .events = POLLIN };
+	CHECK(pfd.fd >= 0);
+	CHECK_EQ_INT(poll(&pfd, 1, 0), 0); // the tool sleeps 0.3 s: not done at once
+	CHECK_EQ_INT(poll(&pfd, 1, 5000), 1);
+	CHECK_EQ_INT(sc_vpn_poll_finish(vpn, 1013, &changed), 0);
+	CHECK(changed);
+	CHECK_EQ_INT(sc_vpn_poll_fd(vpn), -1);
 	sc_vpn_peer_status(vpn, 0, &st);
 	CHECK(st.up);
+	CHECK_EQ_INT(st.rx_bytes, 300);
+	char slow[512];
+	snprintf(slow, sizeof(slow), "%s/slow", tmpdir);
+	unlink(slow);
 	write_text("dump", "interface: sc0\n  public key: x\n");
 	capture_start(&cap);
 	CHECK_EQ_INT(sc_vpn_poll(vpn, 1014, &changed), -EBADMSG);
@@ -458,7 +475,11 @@ static void test_poll_with_fake_wg(void)
 	write_text("dump.rc", "1\n");
 	CHECK_EQ_INT(sc_vpn_poll(vpn, 1016, &changed), -EIO);
 	CHECK(sc_vpn_is_up(vpn)); // the interface is still there
+	// Taken down with a poll still running: it waits for the tool, leaks nothing.
+	write_text("slow", "");
+	CHECK_EQ_INT(sc_vpn_poll_start(vpn), 0);
 	sc_vpn_down(vpn);
+	unlink(slow);
 	CHECK(nothing_left());
 	const char *names[] = { "wg", "dump", "dump.rc" };
 	for (size_t i = 0; i < 3; i++) {
