@@ -119,6 +119,18 @@ static bool speech_fill(struct sc_headset *h, int16_t *out, size_t n)
 	return true;
 }
 
+// The tone and the speech the daemon itself plays, mixed into the N samples of OUT.
+static void add_local_sounds(struct sc_headset *h, int16_t *out, size_t n)
+{
+	int16_t local[HEADSET_FRAME_MAX];
+	if (h->tone_id != SC_HEADSET_NO_TONE) {
+		sc_tone_gen_fill(&h->tone, local, n);
+		mix(out, local, n);
+	}
+	if (speech_fill(h, local, n))
+		mix(out, local, n);
+}
+
 // One frame to the earpiece for each frame of the microphone: the capture clock paces both.
 static void move_frames(struct sc_headset *h)
 {
@@ -131,21 +143,19 @@ static void move_frames(struct sc_headset *h)
 		h->ops.captured(h->ops.ctx, cap, n, now);
 		if (!h->ops.playout(h->ops.ctx, play, n, now))
 			memset(play, 0, n * sizeof(play[0]));
-		if (h->tone_id != SC_HEADSET_NO_TONE) {
-			sc_tone_gen_fill(&h->tone, extra, n);
-			mix(play, extra, n);
-		}
-		if (speech_fill(h, extra, n))
-			mix(play, extra, n);
 		struct sc_alsa_status st;
 		sc_alsa_get_status(h->alsa, &st);
 		enum sc_drift_action d = sc_drift_observe(&h->drift, st.playback_queued, (int64_t)now);
+		// A drift correction drops or adds a frame of the far end's audio only: the
+		// prompts and tones are made per frame written, so a SAS word never loses 20 ms.
 		if (d == SC_DRIFT_DROP)
 			continue;
 		if (d == SC_DRIFT_INSERT) {
 			memset(extra, 0, n * sizeof(extra[0]));
+			add_local_sounds(h, extra, n);
 			(void)sc_alsa_write(h->alsa, extra);
 		}
+		add_local_sounds(h, play, n);
 		(void)sc_alsa_write(h->alsa, play);
 	}
 }
