@@ -37,6 +37,11 @@ function(sc_fuzz_target name source)
   target_link_libraries(${name} PRIVATE ${T_LIBS})
   add_test(NAME ${name} COMMAND ${cmd})
   set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT 600)
+  # CI's libFuzzer build makes only these (scripts/test), not the daemon and its prompts.
+  if(NOT TARGET sc_fuzz_all)
+    add_custom_target(sc_fuzz_all)
+  endif()
+  add_dependencies(sc_fuzz_all ${name})
 endfunction()
 
 # sc_script_test(NAME SCRIPT LABEL label [TIMEOUT s])
