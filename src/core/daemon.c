@@ -129,7 +129,7 @@ static void poll_done(struct sc_loop *loop, int fd, uint32_t events, void *arg)
 }
 
 // Each second: the peers' health from `wg show dump`, which runs in a worker thread because
-// this loop also moves the headset's audio (docs/architecture.md, "One loop").
+// this loop also moves the headset's audio (docs/architecture.md, "One thread, one event loop").
 static void poll_tunnel(struct sc_loop *loop, struct sc_loop_timer *timer, void *arg)
 {
 	(void)timer;
