@@ -17,8 +17,8 @@
 // Everything provisioning writes into a bundle: removing a site removes these and nothing
 // the operator may have added.
 static const char *const site_files[] = { "sealcall.yaml", "wireguard.key", "wireguard.pub",
-					  "site.key",      "site.crt",      "ca.crt",
-					  "registrar.password", "authorized_keys" };
+					  "site.key", "site.crt", "ca.crt", "registrar.password",
+					  "authorized_keys" };
 static const char *const hub_files[] = { "wg0.conf", "wireguard.key", "wireguard.pub", "hub.key",
 					 "hub.crt", "ca.crt", "kamailio.cfg", "tls.cfg",
 					 "db/subscriber", "db/version", "db" };
