@@ -118,6 +118,12 @@ struct sc_call_status {
 	int64_t jb_delay_ms, jb_target_ms;
 	uint64_t lost, late, concealed;
 	const struct sc_history_entry *last_call; // the newest call of the history, or NULL
+	// DTMF (RFC 4733) while the call's media runs; set by the call service, not by
+	// sc_call_status_fill. DTMF_HEARD: the last digits received, oldest first.
+	bool have_dtmf;
+	bool dtmf_negotiated;     // the far end agreed telephone-event: DTMF can be sent
+	uint64_t dtmf_sent, dtmf_received;
+	const char *dtmf_heard;
 };
 
 // Fills the state, peer, direction and duration from C at NOW_MS; the caller adds the

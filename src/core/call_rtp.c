@@ -507,6 +507,15 @@ static int start(void *ctx, const struct sc_sdp_result *res)
 	if (r->started)
 		return 0; // a re-INVITE that kept the keying: the media runs on
 	uint32_t call_rate = sc_call_media_clock_rate(r->media);
+	// SDP keeps only telephone-event at the codec's clock (RFC 4733 §2.1)
+	int te = res->telephone_event_pt >= 0 && res->telephone_event_rate == call_rate
+			 ? res->telephone_event_pt : -1;
+	rc = sc_call_media_set_telephone_event(r->media, te, call_rate);
+	if (rc < 0) {
+		sc_err("media: telephone-event %d/%u cannot be used: %s", res->telephone_event_pt,
+		       res->telephone_event_rate, strerror(-rc));
+		return rc;
+	}
 	if (call_rate != r->headset_rate) {
 		rc = bridge_new(&r->bridge, r->headset_rate, call_rate, r->p->media.ptime_ms);
 		if (rc < 0) {
@@ -531,14 +540,20 @@ static int start(void *ctx, const struct sc_sdp_result *res)
 	r->send_errors = 0;
 	struct sc_call_media_stats st;
 	sc_call_media_get_stats(r->media, &st);
-	char detail[64] = "";
+	char detail[64] = "", events[64];
 	if (codec == SC_CODEC_OPUS)
 		snprintf(detail, sizeof(detail), ", %u bit/s, in-band FEC when the peer reports loss",
 			 st.opus_bitrate);
-	sc_info("media: codec %s/%u (payload type %u, %u ms%s), headset at %u Hz; %s:%u <-> %s:%u "
-		"started; ZRTP keys the call, nothing is sent in the clear", st.codec, st.clock_rate,
-		st.payload_type, st.ptime_ms, detail, r->headset_rate, r->local, r->port,
-		res->remote_addr.addr, res->remote_port);
+	if (te >= 0)
+		snprintf(events, sizeof(events), "DTMF as telephone-event/%u (payload type %d)",
+			 call_rate, te);
+	else
+		snprintf(events, sizeof(events), "no telephone-event/%u from the peer (no DTMF)",
+			 call_rate);
+	sc_info("media: codec %s/%u (payload type %u, %u ms%s), %s, headset at %u Hz; %s:%u <-> "
+		"%s:%u started; ZRTP keys the call, nothing is sent in the clear", st.codec,
+		st.clock_rate, st.payload_type, st.ptime_ms, detail, events, r->headset_rate, r->local,
+		r->port, res->remote_addr.addr, res->remote_port);
 	flush(r);
 	return 0;
 }
@@ -614,6 +629,15 @@ int sc_call_rtp_set_verified(struct sc_call_rtp *r, bool verified)
 	if (!r->media || !r->started)
 		return -ENOENT;
 	return sc_call_media_set_sas_verified(r->media, verified);
+}
+
+int sc_call_rtp_send_dtmf(struct sc_call_rtp *r, const char *digits, char *why, size_t why_len)
+{
+	if (!r->media || !r->started) {
+		snprintf(why, why_len, "no call is in progress: DTMF goes into an answered call");
+		return -ENOENT;
+	}
+	return sc_call_media_send_dtmf(r->media, digits, why, why_len);
 }
 
 struct sc_zrtp_cache *sc_call_rtp_cache(struct sc_call_rtp *r)

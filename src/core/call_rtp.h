@@ -60,6 +60,9 @@ bool sc_call_rtp_stats(const struct sc_call_rtp *r, struct sc_call_media_stats *
 // Marks (or unmarks) the live call's SAS verified in the cache: -ENOENT without a call,
 // -EAGAIN before ZRTP finished.
 int sc_call_rtp_set_verified(struct sc_call_rtp *r, bool verified);
+// Queues DTMF DIGITS in the live call (sc_call_media_send_dtmf): 0, or a negative errno with
+// the reason in WHY; -ENOENT when no call media runs.
+int sc_call_rtp_send_dtmf(struct sc_call_rtp *r, const char *digits, char *why, size_t why_len);
 // The daemon's open cache (NULL when it is unusable), for zrtp-cache commands.
 struct sc_zrtp_cache *sc_call_rtp_cache(struct sc_call_rtp *r);
 

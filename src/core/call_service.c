@@ -75,6 +75,7 @@ struct sc_call_service {
 	bool verified;
 	struct sc_call_media_security security;
 	char media_state[16];
+	char dtmf_heard[SC_DTMF_HEARD + 1];
 	char headset_line[160];
 	struct sc_history history;
 	bool history_write_failed; // said once until a write works again
@@ -588,7 +589,29 @@ static void on_media_event(void *ctx, const struct sc_call_media_event *ev)
 	case SC_CALL_MEDIA_EVENT_PEER_BYE:
 		sc_info("media: the peer sent its RTCP BYE");
 		break;
+	case SC_CALL_MEDIA_EVENT_DTMF:
+		sc_info("media: DTMF received from %s: %c", s->call.peer[0] ? s->call.peer : "the caller",
+			ev->digit);
+		break;
 	}
+}
+
+// `dtmf DIGITS`: into an answered call only, and (the media's rule) only once it is secured.
+static int send_dtmf(struct sc_call_service *s, const char *digits, char *why, size_t len)
+{
+	if (s->call.state != SC_SIP_UA_IN_CALL) {
+		snprintf(why, len, "no call is in progress (call: %s): DTMF goes into an answered call",
+			 sc_call_state_name(s->call.state));
+		return -ENOENT;
+	}
+	int r = sc_call_rtp_send_dtmf(s->rtp, digits, why, len);
+	if (r < 0)
+		return r;
+	size_t n = strlen(digits);
+	// the digits themselves stay out of the log here: they may be a PIN for the far end
+	sc_notice("media: sending %zu DTMF digit%s to %s (control)", n, n == 1 ? "" : "s", s->call.peer);
+	snprintf(why, len, "sending %zu DTMF digit%s to %s", n, n == 1 ? "" : "s", s->call.peer);
+	return 0;
 }
 
 static int verify_live_call(struct sc_call_service *s, char *why, size_t len)
@@ -958,6 +981,10 @@ int sc_call_service_command(struct sc_call_service *s, const struct sc_control_r
 	sample_call(s);
 	switch (req->op) {
 	case SC_CONTROL_CALL:
+		if (sc_control_is_dtmf(req)) {
+			r = send_dtmf(s, req->argv[0], why, sizeof(why));
+			break;
+		}
 		r = sc_sip_ua_call(s->ua, req->argv[0], now, why, sizeof(why));
 		if (r < 0)
 			sc_notice("call: refused to call '%s': %s", req->argv[0], why);
@@ -1046,6 +1073,12 @@ void sc_call_service_status(struct sc_call_service *s, struct sc_call_status *ou
 		out->verified = s->verified;
 		out->cache = cache_names[sec->cache <= SC_ZRTP_CACHE_MISMATCH ? sec->cache : 0];
 	}
+	out->have_dtmf = have_media && ms.secure;
+	out->dtmf_negotiated = have_media && ms.telephone_event_pt >= 0;
+	out->dtmf_sent = have_media ? ms.counters.dtmf_sent : 0;
+	out->dtmf_received = have_media ? ms.counters.dtmf_received : 0;
+	snprintf(s->dtmf_heard, sizeof(s->dtmf_heard), "%s", have_media ? ms.dtmf_heard : "");
+	out->dtmf_heard = s->dtmf_heard;
 	if (have_media && ms.secure && ms.state == SC_CALL_MEDIA_SECURE) {
 		out->have_quality = true;
 		out->loss_pct10 = ms.rx_loss_pct >= 0 ? (int64_t)(ms.rx_loss_pct * 10.0 + 0.5) : -1;

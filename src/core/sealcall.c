@@ -10,6 +10,7 @@
 #include "core/client.h"
 #include "core/control.h"
 #include "media/call_cache_cli.h"
+#include "media/dtmf.h"
 #include "provision/provision.h"
 #include "sip/parse_tool.h"
 #include "zrtp/engine.h"
@@ -42,6 +43,7 @@ static int cmd_forget(struct cli *cli, int argc, char **argv);
 static int cmd_mute(struct cli *cli, int argc, char **argv);
 static int cmd_volume(struct cli *cli, int argc, char **argv);
 static int cmd_history(struct cli *cli, int argc, char **argv);
+static int cmd_dtmf(struct cli *cli, int argc, char **argv);
 static int cmd_zrtp_inspect(struct cli *cli, int argc, char **argv);
 static int cmd_zrtp_cache(struct cli *cli, int argc, char **argv);
 static int cmd_provision(struct cli *cli, int argc, char **argv);
@@ -57,6 +59,7 @@ static const struct subcommand subcommands[] = {
 	{ "forget", cmd_forget, "forget NAME", "drop a site's ZRTP secrets (after its cache was lost: compare the SAS again)" },
 	{ "mute", cmd_mute, "mute [on|off]", "mute the microphone (toggles without an argument)" },
 	{ "volume", cmd_volume, "volume 0..100", "set the earpiece volume" },
+	{ "dtmf", cmd_dtmf, "dtmf DIGITS", "send keys 0-9 * # A-D into the call (at most 32; quote * and #)" },
 	{ "history", cmd_history, "history [--json] [-n N]",
 	  "the N newest calls (default 20, at most 200), newest first" },
 	{ "zrtp-inspect", cmd_zrtp_inspect, "zrtp-inspect FILE...", "decode ZRTP packets from files" },
@@ -241,6 +244,23 @@ static int cmd_mute(struct cli *cli, int argc, char **argv)
 static int cmd_volume(struct cli *cli, int argc, char **argv)
 {
 	return one_word(cli, argc, argv, "volume 0..100", false);
+}
+
+// Checked here too, so a typo is a usage error even when the daemon is not running.
+static int cmd_dtmf(struct cli *cli, int argc, char **argv)
+{
+	char why[160], request[SC_CONTROL_REQUEST_MAX];
+	if (argc != 2) {
+		fprintf(stderr, "%s: usage: sealcall dtmf DIGITS (0-9 * # A-D, at most %d; quote them: "
+			"sealcall dtmf '159#')\n", cli->prog, SC_DTMF_MAX_DIGITS);
+		return EXIT_USAGE;
+	}
+	if (sc_dtmf_check(argv[1], why, sizeof(why)) < 0) {
+		fprintf(stderr, "%s: dtmf: %s\n", cli->prog, why);
+		return EXIT_USAGE;
+	}
+	snprintf(request, sizeof(request), "dtmf %s", argv[1]);
+	return control_call(cli, request);
 }
 
 static int history_usage(struct cli *cli, const char *what)

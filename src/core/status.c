@@ -46,6 +46,21 @@ static void render_quality_text(const struct sc_call_status *c, struct sc_outbuf
 	sc_outbuf_puts(out, "\n");
 }
 
+// dtmf: received 6 (last 159#*0) sent 2
+static void render_dtmf_text(const struct sc_call_status *c, struct sc_outbuf *out)
+{
+	sc_outbuf_printf(out, "dtmf: received %" PRIu64, c->dtmf_received);
+	if (c->dtmf_heard && *c->dtmf_heard) {
+		sc_outbuf_puts(out, " (last ");
+		put_safe(out, c->dtmf_heard);
+		sc_outbuf_puts(out, ")");
+	}
+	sc_outbuf_printf(out, " sent %" PRIu64, c->dtmf_sent);
+	if (!c->dtmf_negotiated)
+		sc_outbuf_puts(out, " (the far end did not negotiate telephone-event: cannot send)");
+	sc_outbuf_puts(out, "\n");
+}
+
 // sip: / registration: / call: / last call: lines, each only when it has something to say.
 static void render_call_text(const struct sc_call_status *c, struct sc_outbuf *out)
 {
@@ -114,6 +129,8 @@ static void render_call_text(const struct sc_call_status *c, struct sc_outbuf *o
 	}
 	if (c->have_quality)
 		render_quality_text(c, out);
+	if (c->have_dtmf)
+		render_dtmf_text(c, out);
 	if (*c->last_end) {
 		sc_outbuf_puts(out, "last call: ");
 		put_safe(out, c->last_end);
@@ -211,6 +228,20 @@ static void render_call_json(const struct sc_call_status *c, struct sc_json *j)
 		render_quality_json(c, j);
 	else
 		sc_json_null(j);
+	sc_json_key(j, "dtmf");
+	if (c->have_dtmf) {
+		sc_json_object_begin(j);
+		sc_json_key(j, "telephone_event");
+		sc_json_bool(j, c->dtmf_negotiated);
+		sc_json_key(j, "sent");
+		sc_json_uint(j, c->dtmf_sent);
+		sc_json_key(j, "received");
+		sc_json_uint(j, c->dtmf_received);
+		sc_json_key_string(j, "last_received", c->dtmf_heard ? c->dtmf_heard : "");
+		sc_json_object_end(j);
+	} else {
+		sc_json_null(j);
+	}
 	sc_json_key(j, "last_call");
 	if (c->last_call)
 		sc_history_entry_json(c->last_call, j);

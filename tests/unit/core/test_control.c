@@ -60,6 +60,14 @@ static void test_good_requests(void)
 	big[sizeof(big) - 1] = '\n';
 	CHECK_EQ_INT(parse(big, sizeof(big), &req, err), 0);
 	CHECK(strcmp(req.command, "status") == 0);
+	CHECK(!sc_control_is_dtmf(&req));
+
+	CHECK_EQ_INT(PARSE_S("dtmf 159#*0ABCDabcd\n", &req, err), 0);
+	CHECK(sc_control_is_dtmf(&req));
+	CHECK(strcmp(req.argv[0], "159#*0ABCDabcd") == 0);
+	CHECK_EQ_INT(PARSE_S("dtmf 12345678901234567890123456789012\n", &req, err), 0);
+	CHECK_EQ_INT(PARSE_S("call lyon\n", &req, err), 0);
+	CHECK(!sc_control_is_dtmf(&req));
 }
 
 static void test_framing_refused(void)
@@ -93,7 +101,12 @@ static void test_bytes_refused(void)
 
 static void test_commands_refused(void)
 {
-	REFUSED_S("foo\n", "unknown command 'foo' (commands: status, call, answer, hangup, verify, unverify, forget, mute, volume, history)");
+	REFUSED_S("foo\n", "unknown command 'foo' (commands: status, call, answer, hangup, verify, unverify, forget, mute, volume, history, dtmf)");
+	REFUSED_S("dtmf\n", "wrong number of arguments for dtmf (usage: dtmf DIGITS)");
+	REFUSED_S("dtmf 12 3\n", "wrong number of arguments for dtmf");
+	REFUSED_S("dtmf 12x3\n", "'x' (character 3) is not a DTMF digit: use 0-9 * # A-D");
+	REFUSED_S("dtmf 1,\n", "',' (character 2)");
+	REFUSED_S("dtmf 123456789012345678901234567890123\n", "33 digits: at most 32");
 	REFUSED_S("STATUS\n", "unknown command 'STATUS'");
 	REFUSED_S("status json extra\n", "wrong number of arguments for status (usage: status [json])");
 	REFUSED_S("status xml\n", "unknown argument 'xml' (usage: status [json])");

@@ -88,8 +88,56 @@ static void test_json(void)
 	sc_outbuf_free(&b);
 }
 
+// The call's DTMF line and object: counts, the last digits received, and a call whose far
+// end agreed no telephone-event.
+static void test_dtmf(void)
+{
+	struct sc_status st = sample();
+	struct sc_call_status c = {
+		.state = "in-call", .peer = "lyon", .direction = "outgoing", .duration_s = 42,
+		.tls_version = "TLSv1.3", .tls_cipher = "TLS13-AES128-GCM-SHA256", .codec = "PCMU",
+		.last_end = "", .sip = "listening on 10.77.0.1:5061 (TLS, sc0)", .registration = "",
+		.media = "", .volume = -1,
+		.have_dtmf = true, .dtmf_negotiated = true, .dtmf_sent = 2, .dtmf_received = 6,
+		.dtmf_heard = "159#*0",
+	};
+	st.call = &c;
+	struct sc_outbuf b;
+	sc_outbuf_init(&b, 1 << 16);
+	CHECK_EQ_INT(sc_status_render_text(&st, &b), 0);
+	CHECK_STR_CONTAINS(b.data, "\ndtmf: received 6 (last 159#*0) sent 2\n");
+	sc_outbuf_free(&b);
+	sc_outbuf_init(&b, 1 << 16);
+	CHECK_EQ_INT(sc_status_render_json(&st, &b), 0);
+	CHECK_STR_CONTAINS(b.data, "\"dtmf\":{\"telephone_event\":true,\"sent\":2,\"received\":6,"
+				   "\"last_received\":\"159#*0\"}");
+	sc_outbuf_free(&b);
+
+	c.dtmf_negotiated = false;
+	c.dtmf_received = 0;
+	c.dtmf_sent = 0;
+	c.dtmf_heard = "";
+	sc_outbuf_init(&b, 1 << 16);
+	CHECK_EQ_INT(sc_status_render_text(&st, &b), 0);
+	CHECK_STR_CONTAINS(b.data, "\ndtmf: received 0 sent 0 (the far end did not negotiate "
+				   "telephone-event: cannot send)\n");
+	sc_outbuf_free(&b);
+
+	// no call media: no line, and null in JSON
+	c.have_dtmf = false;
+	sc_outbuf_init(&b, 1 << 16);
+	CHECK_EQ_INT(sc_status_render_text(&st, &b), 0);
+	CHECK(strstr(b.data, "dtmf:") == NULL);
+	sc_outbuf_free(&b);
+	sc_outbuf_init(&b, 1 << 16);
+	CHECK_EQ_INT(sc_status_render_json(&st, &b), 0);
+	CHECK_STR_CONTAINS(b.data, "\"dtmf\":null");
+	sc_outbuf_free(&b);
+}
+
 int main(void)
 {
+	test_dtmf();
 	test_text();
 	test_json();
 	return check_done();
