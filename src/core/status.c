@@ -228,20 +228,6 @@ static void render_call_json(const struct sc_call_status *c, struct sc_json *j)
 		render_quality_json(c, j);
 	else
 		sc_json_null(j);
-	sc_json_key(j, "dtmf");
-	if (c->have_dtmf) {
-		sc_json_object_begin(j);
-		sc_json_key(j, "telephone_event");
-		sc_json_bool(j, c->dtmf_negotiated);
-		sc_json_key(j, "sent");
-		sc_json_uint(j, c->dtmf_sent);
-		sc_json_key(j, "received");
-		sc_json_uint(j, c->dtmf_received);
-		sc_json_key_string(j, "last_received", c->dtmf_heard ? c->dtmf_heard : "");
-		sc_json_object_end(j);
-	} else {
-		sc_json_null(j);
-	}
 	sc_json_key(j, "last_call");
 	if (c->last_call)
 		sc_history_entry_json(c->last_call, j);
@@ -264,6 +250,19 @@ static void render_call_json(const struct sc_call_status *c, struct sc_json *j)
 		sc_json_key(j, "verified");
 		sc_json_bool(j, c->verified);
 		sc_json_key_string(j, "cache", c->cache);
+		sc_json_object_end(j);
+	}
+	// only while the call's media runs, like the headset below
+	if (c->have_dtmf) {
+		sc_json_key(j, "dtmf");
+		sc_json_object_begin(j);
+		sc_json_key(j, "telephone_event");
+		sc_json_bool(j, c->dtmf_negotiated);
+		sc_json_key(j, "sent");
+		sc_json_uint(j, c->dtmf_sent);
+		sc_json_key(j, "received");
+		sc_json_uint(j, c->dtmf_received);
+		sc_json_key_string(j, "last_received", c->dtmf_heard ? c->dtmf_heard : "");
 		sc_json_object_end(j);
 	}
 	sc_json_object_end(j);

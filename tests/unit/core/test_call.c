@@ -222,7 +222,7 @@ static void test_control_commands(void)
 	CHECK_EQ_INT(parse(line, &req, err), -EINVAL);
 	CHECK_STR_CONTAINS(err, "destination longer than 200 characters");
 	CHECK_EQ_INT(parse("dial lyon\n", &req, err), -EINVAL);
-	CHECK_STR_CONTAINS(err, "(commands: status, call, answer, hangup, verify, unverify, forget, mute, volume, history)");
+	CHECK_STR_CONTAINS(err, "(commands: status, call, answer, hangup, verify, unverify, forget, mute, volume, history, dtmf)");
 }
 
 // Moves C through STATES (each from the one before), at the times given.

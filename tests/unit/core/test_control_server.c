@@ -104,7 +104,7 @@ static void test_requests(struct sc_loop *loop, struct handler_state *hs)
 {
 	EXCHANGE_S(loop, "status\n", "ok\nsite: test\nstate: ready\n");
 	EXCHANGE_S(loop, "status json\n", "error no status yet\n");
-	EXCHANGE_S(loop, "bogus\n", "error unknown command 'bogus' (commands: status, call, answer, hangup, verify, unverify, forget, mute, volume, history)\n");
+	EXCHANGE_S(loop, "bogus\n", "error unknown command 'bogus' (commands: status, call, answer, hangup, verify, unverify, forget, mute, volume, history, dtmf)\n");
 	EXCHANGE_S(loop, "status\r\n", "error non-printable character 0x0d at byte 7\n");
 	// The request ends at its newline: whatever follows is never read, let alone run.
 	EXCHANGE_S(loop, "status\nbogus\n", "ok\nsite: test\nstate: ready\n");
@@ -225,7 +225,7 @@ static void test_real_client(struct sc_loop *loop)
 				     getgid()), 0);
 	CHECK_EQ_INT(client_in_child(loop, "status json", "no status yet", false, getuid(),
 				     getgid()), 0);
-	CHECK_EQ_INT(client_in_child(loop, "nope", "unknown command 'nope' (commands: status, call, answer, hangup, verify, unverify, forget, mute, volume, history)",
+	CHECK_EQ_INT(client_in_child(loop, "nope", "unknown command 'nope' (commands: status, call, answer, hangup, verify, unverify, forget, mute, volume, history, dtmf)",
 				     false, getuid(), getgid()), 0);
 }
 

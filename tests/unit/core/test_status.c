@@ -123,7 +123,7 @@ static void test_dtmf(void)
 				   "telephone-event: cannot send)\n");
 	sc_outbuf_free(&b);
 
-	// no call media: no line, and null in JSON
+	// no call media: no line, and no member in JSON
 	c.have_dtmf = false;
 	sc_outbuf_init(&b, 1 << 16);
 	CHECK_EQ_INT(sc_status_render_text(&st, &b), 0);
@@ -131,7 +131,7 @@ static void test_dtmf(void)
 	sc_outbuf_free(&b);
 	sc_outbuf_init(&b, 1 << 16);
 	CHECK_EQ_INT(sc_status_render_json(&st, &b), 0);
-	CHECK_STR_CONTAINS(b.data, "\"dtmf\":null");
+	CHECK(strstr(b.data, "dtmf") == NULL);
 	sc_outbuf_free(&b);
 }
 
