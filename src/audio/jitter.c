@@ -537,10 +537,20 @@ void sc_jb_get(struct sc_jb *jb, int64_t now_us, struct sc_jb_frame *out)
 			jb->above = true;
 			jb->above_since_us = now_us;
 		}
-		// Far above target (after a burst) shrink at once; slightly above, wait to see.
-		bool far = delay > target + 4 * jb->frame_us;
-		if ((far || now_us - jb->above_since_us >= DROP_HOLD_US) &&
-		    has_frame(jb, jb->play_frame + 1)) {
+		if (delay > target + 4 * jb->frame_us) {
+			// Far above target, after a stall (the CPU starved, the headset came back) or
+			// a burst: back to the target at once, as when starting. One frame dropped per
+			// frame played would halve the speed of the backlog's removal, play every
+			// other frame of it, and leave the delay above its maximum meanwhile.
+			while (delay > target + jb->frame_us && jb->max_frame > jb->play_frame) {
+				drop_play_frame(jb);
+				delay -= jb->frame_us;
+			}
+			jb->above_since_us = now_us;
+			jb->last_delay_us = delay;
+		} else if (now_us - jb->above_since_us >= DROP_HOLD_US &&
+			   has_frame(jb, jb->play_frame + 1)) {
+			// Slightly above: wait to see, then one frame.
 			drop_play_frame(jb);
 			jb->above_since_us = now_us;
 			jb->last_delay_us -= jb->frame_us;

@@ -557,6 +557,51 @@ static void test_wraparound(void)
 	CHECK(r.frames >= 1500 - 5);
 }
 
+// The receiver stalls (a starved CPU, a headset unplugged and back) while packets keep
+// coming: on its return the backlog is skipped in one step, not dropped every other frame
+// for as long as it lasts, and the delay it reports never exceeds its maximum.
+static void test_receiver_stall(void)
+{
+	struct sc_jb_config cfg = { .clock_rate = 8000, .frame_ms = 20, .max_payload = 160 };
+	struct sc_jb *jb;
+	CHECK_EQ_INT(sc_jb_new(&cfg, &jb), 0);
+	if (!jb)
+		return;
+	uint8_t payload[160] = { 0 };
+	struct sc_jb_frame f;
+	struct sc_jb_stats st;
+	uint16_t seq = 0;
+	int64_t t = 0;
+	// 2 s of a steady stream (10 ms transit), then gets stop for 600 ms and resume.
+	for (; t < 2600000; t += FRAME_US, seq++) {
+		sc_jb_put(jb, seq, seq * (uint32_t)FRAME_TS, t + 10000, payload, sizeof(payload));
+		if (t < 2000000)
+			sc_jb_get(jb, t + 15000, &f);
+	}
+	uint64_t dropped_before, played_before;
+	sc_jb_get_stats(jb, &st);
+	dropped_before = st.dropped;
+	played_before = st.played;
+	unsigned over_max = 0, consecutive = 0;
+	int last_seq = -1;
+	for (int i = 0; i < 25; i++, t += FRAME_US, seq++) {
+		sc_jb_put(jb, seq, seq * (uint32_t)FRAME_TS, t + 10000, payload, sizeof(payload));
+		sc_jb_get(jb, t + 15000, &f);
+		sc_jb_get_stats(jb, &st);
+		over_max += st.delay_ms > 200;
+		if (f.kind == SC_JB_FRAME) {
+			consecutive += last_seq >= 0 && f.seq == (uint16_t)(last_seq + 1);
+			last_seq = f.seq;
+		}
+	}
+	CHECK_EQ_INT(over_max, 0);
+	CHECK(consecutive >= 22); // one skip, then frame after frame
+	CHECK(st.dropped - dropped_before >= 25); // ~600 ms of backlog: ~28 frames at once
+	CHECK(st.played - played_before >= 23);
+	CHECK(st.delay_ms <= st.target_ms + 20);
+	sc_jb_free(jb);
+}
+
 static void test_api_edges(void)
 {
 	struct sc_jb *jb;
@@ -632,6 +677,7 @@ int main(void)
 	test_loss();
 	test_peek();
 	test_bursts();
+	test_receiver_stall();
 	test_drift(1000, "drift+1000");
 	test_drift(-1000, "drift-1000");
 	test_timestamp_jump(8000 * 37, "jump+37s");
