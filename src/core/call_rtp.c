@@ -550,9 +550,9 @@ static int start(void *ctx, const struct sc_sdp_result *res)
 	else
 		snprintf(events, sizeof(events), "no telephone-event/%u from the peer (no DTMF)",
 			 call_rate);
-	sc_info("media: codec %s/%u (payload type %u, %u ms%s), %s, headset at %u Hz; %s:%u <-> "
+	sc_info("media: codec %s/%u (payload type %u, %u ms%s), headset at %u Hz, %s; %s:%u <-> "
 		"%s:%u started; ZRTP keys the call, nothing is sent in the clear", st.codec,
-		st.clock_rate, st.payload_type, st.ptime_ms, detail, events, r->headset_rate, r->local,
+		st.clock_rate, st.payload_type, st.ptime_ms, detail, r->headset_rate, events, r->local,
 		r->port, res->remote_addr.addr, res->remote_port);
 	flush(r);
 	return 0;
