@@ -14,7 +14,9 @@
 # SAS and the same suites. The first call of each run carries speech both ways (Linphone
 # plays a WAV into the call that paris's virtual headset must hear, paris's microphone plays
 # another that Linphone must record), matched by correlation, not only by loudness. Hang-ups
-# alternate sides, and each side must see the other's. Later calls find the ZRTP cache.
+# alternate sides, and each side must see the other's. Later calls find the ZRTP cache. In
+# the first call, DTMF goes both ways (sealcall dtmf to linphonec's "Receiving tone", digits
+# typed on linphonec to paris's log).
 # Prints MEASURE lines: call -> ringing, answer -> both secure, call -> both secure (wall
 # clock, including linphonec reading its command and this script's polling), and call start
 # -> SRTP keyed by Linphone's own log clock.
@@ -137,6 +139,9 @@ one_call() {
 		heard=$(interop_sc_hears paris "$NETSIM_DIR/alice.wav" "$label") ||
 			interop_fail "$label #$n: paris's headset did not hear alice's speech ($heard)"
 		interop_pass "$label #$n: alice's speech reached paris's headset ($heard)"
+		if [[ $label == default ]]; then
+			linphone_dtmf "$label #$n"
+		fi
 		if ((RTCP_MUX)); then
 			# Both said a=rtcp-mux: RTCP shares the RTP port both ways, so each side
 			# authenticates the other's SRTCP (paris's round trip comes from Linphone's
@@ -167,6 +172,31 @@ one_call() {
 	[[ $media == *' srtp auth failures 0 '* && $media =~ \ rx\ [1-9][0-9]*\ rtp ]] ||
 		interop_fail "$label #$n: paris's media: $media"
 	interop_pass "$label #$n: $hangup_by hung up, the other end saw it; paris: $media"
+}
+
+# DTMF both ways through SRTP (RFC 4733 on the telephone-event/8000 Linphone offered beside
+# PCMU): paris's `sealcall dtmf` digits are printed by linphonec ("Receiving tone D from ...")
+# once each and in order; digits typed on linphonec's console are logged by paris.
+linphone_dtmf() {
+	local what=$1 d count heard
+	interop_sc_cli paris dtmf '159#' >/dev/null || interop_fail "$what: sealcall dtmf"
+	for d in 1 5 9 '#'; do
+		interop_linphone_wait alice "Receiving tone [$d] from" 10 ||
+			interop_fail "$what: Linphone did not report tone $d: $(grep -a 'Receiving tone' "$(interop_linphone_dir alice)/console.log" | tr '\n' ' ')"
+	done
+	sleep 1
+	count=$(grep -ac 'Receiving tone' "$(interop_linphone_dir alice)/console.log")
+	((count == 4)) || interop_fail "$what: Linphone reported $count tones for 4 digits"
+	interop_pass "$what: Linphone received paris's DTMF 159# once each, in order"
+	for d in 7 '*' 3; do
+		interop_linphone_cmd alice "$d" || interop_fail "$what: typing $d on linphonec"
+		interop_sc_wait_log paris "media: DTMF received from alice: [$d]" 10 ||
+			interop_fail "$what: paris did not log Linphone's $d: $(grep -a 'DTMF' "$(netsim_dir paris)/sealcalld.log" | tail -n 5)"
+		sleep 0.3
+	done
+	heard=$(grep -ao 'media: DTMF received from alice: .' "$(netsim_dir paris)/sealcalld.log" | sed 's/.*: //' | tr -d '\n')
+	[[ $heard == '7*3' ]] || interop_fail "$what: paris logged '$heard' for Linphone's 7*3"
+	interop_pass "$what: paris received Linphone's DTMF 7*3 once each, in order"
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
