@@ -246,7 +246,9 @@ static void test_relay(void)
 	// 5 % of 400 is 20, sigma 4.4
 	CHECK(n >= 400 - 40 && n <= 400 - 5);
 	CHECK(reordered > 20); // 30 ms of jitter over 5 ms spacing reorders often
-	CHECK(max_delay >= 25 && max_delay < 30 + 40); // a busy machine may add a little
+	// At least the jitter asked for; a starved relay adds its stall on top (165 ms seen at a
+	// load of 9 on 2 cores), which the lower bound is not about.
+	CHECK(max_delay >= 25 && max_delay < 30 + 250);
 
 	// back the other way, and a stranger is ignored
 	send_to(stranger_port_fd, l2, 7);

@@ -264,7 +264,9 @@ static void test_capture_one_second(void)
 	fprintf(stderr, "mute: 10 frames in %.3f s, %d non-zero samples\n", took, nonzero);
 	CHECK_EQ_INT(muted_frames, 10);
 	CHECK_EQ_INT(nonzero, 0);
-	CHECK(took >= 0.17 && took <= SLACK(0.22));
+	// Paced by the device, muted or not; after the loop was held off (a machine at a load
+	// of 9 gave 0.147 s) the frames queued meanwhile come at once: half of real time at least.
+	CHECK(took >= 0.09 && took <= SLACK(0.22));
 	sc_alsa_set_mute(a, false);
 	int loud_again = 0;
 	for (int k = 0; k < 20 && !loud_again; k++) {
