@@ -980,11 +980,10 @@ int sc_call_service_command(struct sc_call_service *s, const struct sc_control_r
 		return history_command(s, req, body, err, errlen);
 	sample_call(s);
 	switch (req->op) {
+	case SC_CONTROL_DTMF:
+		r = send_dtmf(s, req->argv[0], why, sizeof(why));
+		break;
 	case SC_CONTROL_CALL:
-		if (sc_control_is_dtmf(req)) {
-			r = send_dtmf(s, req->argv[0], why, sizeof(why));
-			break;
-		}
 		r = sc_sip_ua_call(s->ua, req->argv[0], now, why, sizeof(why));
 		if (r < 0)
 			sc_notice("call: refused to call '%s': %s", req->argv[0], why);

@@ -130,10 +130,7 @@ static const struct command commands[] = {
 	{ "mute", SC_CONTROL_MUTE, 0, 1, mute_args_ok, "mute [on|off]" },
 	{ "volume", SC_CONTROL_VOLUME, 1, 1, volume_args_ok, "volume 0..100" },
 	{ "history", SC_CONTROL_HISTORY, 0, 2, history_args_ok, "history [json] [N]" },
-	// SC_CONTROL_CALL for now: the daemon hands every call command to the call service,
-	// which tells this one by its name (sc_control_is_dtmf); a value of its own needs a case
-	// in src/core/daemon.c's dispatch.
-	{ "dtmf", SC_CONTROL_CALL, 1, 1, dtmf_args_ok, "dtmf DIGITS" },
+	{ "dtmf", SC_CONTROL_DTMF, 1, 1, dtmf_args_ok, "dtmf DIGITS" },
 };
 
 static const struct command *find_command(const char *name)
@@ -224,11 +221,6 @@ int sc_control_parse(const char *data, size_t len, struct sc_control_request *re
 	if (cmd->args_ok && !cmd->args_ok(req, err, errlen))
 		return -EINVAL;
 	return 0;
-}
-
-bool sc_control_is_dtmf(const struct sc_control_request *req)
-{
-	return req->command && strcmp(req->command, "dtmf") == 0;
 }
 
 int sc_control_wants_json(const struct sc_control_request *req)

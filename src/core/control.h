@@ -17,7 +17,7 @@
 
 enum sc_control_op {
 	SC_CONTROL_STATUS,
-	SC_CONTROL_CALL,   // call NAME|URI; also dtmf DIGITS (sc_control_is_dtmf)
+	SC_CONTROL_CALL,   // call NAME|URI
 	SC_CONTROL_ANSWER,
 	SC_CONTROL_HANGUP, // also declines a ringing call and cancels one that rings out
 	SC_CONTROL_VERIFY,   // the live call's SAS was compared: verified in the ZRTP cache
@@ -26,6 +26,7 @@ enum sc_control_op {
 	SC_CONTROL_MUTE,     // mute [on|off]; without an argument it toggles
 	SC_CONTROL_VOLUME,   // volume 0..100
 	SC_CONTROL_HISTORY,  // history [json] [N]: the N newest calls (default 20, at most 200)
+	SC_CONTROL_DTMF,     // dtmf DIGITS: 1..32 of 0-9 * # A-D (a-d), as RFC 4733 events in the call
 };
 
 #define SC_CONTROL_HISTORY_DEFAULT 20
@@ -43,11 +44,6 @@ struct sc_control_request {
 // -EINVAL with a one-line reason in ERR (printable ASCII, without the "error " prefix).
 int sc_control_parse(const char *data, size_t len, struct sc_control_request *req, char *err,
 		     size_t errlen);
-
-// True for "dtmf DIGITS": 1..32 of 0-9 * # A-D (a-d), checked by the parser, to be sent as
-// RFC 4733 events in the live call. It is parsed with op SC_CONTROL_CALL, so that the
-// daemon's dispatch hands it to the call service like the other call commands.
-bool sc_control_is_dtmf(const struct sc_control_request *req);
 
 // True when the request asks for JSON ("status json").
 int sc_control_wants_json(const struct sc_control_request *req);

@@ -295,6 +295,7 @@ static int handle_request(void *arg, const struct sc_control_request *req,
 	case SC_CONTROL_MUTE:
 	case SC_CONTROL_VOLUME:
 	case SC_CONTROL_HISTORY:
+	case SC_CONTROL_DTMF:
 		if (!d->calls) {
 			snprintf(err, errlen, "signaling is not running (the tunnel is not up yet)");
 			return -EAGAIN;

@@ -60,14 +60,14 @@ static void test_good_requests(void)
 	big[sizeof(big) - 1] = '\n';
 	CHECK_EQ_INT(parse(big, sizeof(big), &req, err), 0);
 	CHECK(strcmp(req.command, "status") == 0);
-	CHECK(!sc_control_is_dtmf(&req));
+	CHECK(req.op != SC_CONTROL_DTMF);
 
 	CHECK_EQ_INT(PARSE_S("dtmf 159#*0ABCDabcd\n", &req, err), 0);
-	CHECK(sc_control_is_dtmf(&req));
+	CHECK(req.op == SC_CONTROL_DTMF);
 	CHECK(strcmp(req.argv[0], "159#*0ABCDabcd") == 0);
 	CHECK_EQ_INT(PARSE_S("dtmf 12345678901234567890123456789012\n", &req, err), 0);
 	CHECK_EQ_INT(PARSE_S("call lyon\n", &req, err), 0);
-	CHECK(!sc_control_is_dtmf(&req));
+	CHECK(req.op != SC_CONTROL_DTMF);
 }
 
 static void test_framing_refused(void)
