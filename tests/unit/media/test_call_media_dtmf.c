@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "goertzel.h"
 #include "media/call_media.h"
 #include "media/rtp.h"
 #include "test_call_media_sim.h"
@@ -87,17 +88,6 @@ static void sink(struct cms_sim *s, int node, int kind, const int16_t *pcm, size
 		return;
 	memcpy(r->played + r->n_played, pcm, n * sizeof(*pcm));
 	r->n_played += n;
-}
-
-static double goertzel(const int16_t *x, size_t n, double freq, double rate)
-{
-	double k = 2 * cos(2 * M_PI * freq / rate), s1 = 0, s2 = 0;
-	for (size_t i = 0; i < n; i++) {
-		double s0 = x[i] + k * s1 - s2;
-		s2 = s1;
-		s1 = s0;
-	}
-	return (s1 * s1 + s2 * s2 - k * s1 * s2) / ((double)n * n);
 }
 
 // Frames of B's earpiece in which KEY's two frequencies are both strong.

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "goertzel.h"
 #include "media/dtmf.h"
 
 struct pkt {
@@ -169,17 +170,6 @@ static void test_sender_refusals(void)
 	CHECK_EQ_INT(sc_dtmf_sender_init(&s, 16000, 320), -EINVAL);
 	CHECK_EQ_INT(sc_dtmf_sender_init(&s, 8000, 0), -EINVAL);
 	CHECK_EQ_INT(sc_dtmf_check("0123456789*#ABCDabcd", why, sizeof(why)), 0);
-}
-
-static double goertzel(const int16_t *x, size_t n, double freq, double rate)
-{
-	double k = 2 * cos(2 * M_PI * freq / rate), s1 = 0, s2 = 0;
-	for (size_t i = 0; i < n; i++) {
-		double s0 = x[i] + k * s1 - s2;
-		s2 = s1;
-		s1 = s0;
-	}
-	return (s1 * s1 + s2 * s2 - k * s1 * s2) / ((double)n * n);
 }
 
 // Feeds the receiver packets P[0..N) in the order ORDER (indexes; -1 ends), playing one
