@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sip/tls_internal.h" // wolfssl/options.h before any other wolfSSL header
 
 #include <wolfssl/wolfcrypt/asn.h>
+#include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/wolfcrypt/sha256.h>
 
 #include "base/log.h"
@@ -181,7 +183,24 @@ static int load_credentials(WOLFSSL_CTX *ctx, const struct sc_sip *sip)
 	int rc = load_key(ctx, sip->private_key);
 	if (rc != 0)
 		return rc;
-	if (wolfSSL_CTX_load_verify_locations(ctx, sip->ca, NULL) != WOLFSSL_SUCCESS) {
+	// The _ex form returns wolfSSL's reason, where the plain one only says it failed.
+	int r = wolfSSL_CTX_load_verify_locations_ex(ctx, sip->ca, NULL,
+						    WOLFSSL_LOAD_VERIFY_DEFAULT_FLAGS);
+	if (r == ASN_BEFORE_DATE_E || r == ASN_AFTER_DATE_E) {
+		// A Raspberry Pi has no battery clock: until timesyncd has set it, it believes it
+		// is the image's build time, and a CA made later is "not yet valid". Say so rather
+		// than blame the file (sealcall provision dates its CAs from 2020 for this reason).
+		char now[32];
+		time_t t = time(NULL);
+		strftime(now, sizeof(now), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+		sc_err("sip: the site CA %s is %s at this system's time (%s): either the clock is "
+		       "wrong (a Raspberry Pi has none until timesyncd sets it: timedatectl status; "
+		       "sealcall restarts until then) or the CA really is (its dates: openssl x509 -in %s "
+		       "-noout -dates)",
+		       sip->ca, r == ASN_BEFORE_DATE_E ? "not yet valid" : "expired", now, sip->ca);
+		return -EINVAL;
+	}
+	if (r != WOLFSSL_SUCCESS) {
 		sc_err("sip: cannot load the site CA %s (a PEM CA certificate is needed)", sip->ca);
 		return -EINVAL;
 	}

@@ -407,6 +407,44 @@ out:
 	site_close(&hub);
 }
 
+// A CA that is not valid at this machine's time (a Pi before timesyncd set its clock) is
+// refused with a message naming the clock, not the file's format.
+static void test_ca_outside_its_dates(void)
+{
+	struct sc_sip_tls_events ev;
+	struct tlsu_events r;
+	struct sc_sip_tls *t = NULL;
+	tlsu_events_init(&r, &ev);
+	struct sc_policy *p = tlsu_policy(&env, &(struct tlsu_site){ .site = "paris", .ca = "future" });
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	tlsu_capture_begin();
+	CHECK(sc_sip_tls_new(loop, p, "lo", &ev, &t) < 0);
+	const char *log = tlsu_capture_end();
+	CHECK_STR_CONTAINS(log, "is not yet valid at this system's time");
+	CHECK_STR_CONTAINS(log, "timedatectl");
+	sc_sip_tls_free(t);
+	sc_policy_free(p);
+	// A file that is no certificate at all keeps the message about the format.
+	char path[128];
+	FILE *f = fopen(tlsu_path(&env, "garbage.crt", path, sizeof(path)), "w");
+	if (f) {
+		fputs("not a certificate\n", f);
+		fclose(f);
+	}
+	p = tlsu_policy(&env, &(struct tlsu_site){ .site = "paris", .ca = "garbage" });
+	if (!p)
+		return;
+	tlsu_capture_begin();
+	t = NULL;
+	CHECK(sc_sip_tls_new(loop, p, "lo", &ev, &t) < 0);
+	log = tlsu_capture_end();
+	CHECK_STR_CONTAINS(log, "a PEM CA certificate is needed");
+	sc_sip_tls_free(t);
+	sc_policy_free(p);
+}
+
 int main(void)
 {
 	CHECK_EQ_INT(sc_sip_tls_global_init(), 0);
@@ -415,7 +453,8 @@ int main(void)
 	    tlsu_make_cert(&env, "lyon-alt", "ca", "lyon.sealcall.test", "ec") != 0 ||
 	    tlsu_make_cert(&env, "lyon-rsa", "ca", "lyon.sealcall.test", "rsa") != 0 ||
 	    tlsu_make_cert(&env, "nosan", "ca", NULL, "ec") != 0 ||
-	    tlsu_make_cert(&env, "stranger", "ca", "stranger.sealcall.test", "ec") != 0) {
+	    tlsu_make_cert(&env, "stranger", "ca", "stranger.sealcall.test", "ec") != 0 ||
+	    tlsu_make_dated_ca(&env, "future", "20990101000000Z", "21000101000000Z") != 0) {
 		CHECK(!"test certificates (is the openssl command installed?)");
 		tlsu_env_cleanup(&env);
 		return check_done();
@@ -429,6 +468,7 @@ int main(void)
 	test_pin_every_handshake();
 	test_rsa_server();
 	test_registrar();
+	test_ca_outside_its_dates();
 	sc_loop_free(loop);
 	tlsu_env_cleanup(&env);
 	sc_sip_tls_global_cleanup();

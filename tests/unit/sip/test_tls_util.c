@@ -78,6 +78,23 @@ static int make_ca(struct tlsu_env *e, const char *name)
 		  e->dir, name, name, name);
 }
 
+int tlsu_make_dated_ca(struct tlsu_env *e, const char *name, const char *start, const char *end)
+{
+	const char *d = e->dir;
+	// OpenSSL 3.0's req and x509 cannot set a start date: `openssl ca -selfsign` can.
+	if (sh("cd %s && umask 077 && printf '[ca]\\ndefault_ca = t\\n[t]\\ndatabase = %s.idx\\n"
+	       "new_certs_dir = .\\nserial = %s.srl\\ndefault_md = sha256\\npolicy = p\\n"
+	       "[p]\\ncommonName = supplied\\n' > %s.cnf && : > %s.idx && echo 01 > %s.srl && "
+	       "printf 'basicConstraints=critical,CA:TRUE\\nkeyUsage=critical,keyCertSign\\n' > %s.ext",
+	       d, name, name, name, name, name, name) != 0)
+		return -1;
+	return sh("cd %s && openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+		  "-keyout %s.key -out %s.csr -subj /CN=%s 2>/dev/null && openssl ca -batch -notext "
+		  "-selfsign -config %s.cnf -keyfile %s.key -startdate %s -enddate %s -extfile %s.ext "
+		  "-in %s.csr -out %s.crt 2>/dev/null",
+		  d, name, name, name, name, name, start, end, name, name, name);
+}
+
 // A port free on 127.77.0.1 now; every site listens on it at its own address.
 static uint16_t free_port(void)
 {

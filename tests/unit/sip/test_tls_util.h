@@ -29,6 +29,8 @@ void tlsu_env_cleanup(struct tlsu_env *e);
 // NULL); KEY_ALG "ec" (P-256) or "rsa".
 int tlsu_make_cert(struct tlsu_env *e, const char *name, const char *ca, const char *san,
 		   const char *key_alg);
+// A self-signed CA NAME.crt/NAME.key valid from START to END (openssl's YYYYMMDDHHMMSSZ).
+int tlsu_make_dated_ca(struct tlsu_env *e, const char *name, const char *start, const char *end);
 // "sha256//BASE64" of NAME.crt's SubjectPublicKeyInfo, computed by openssl.
 int tlsu_pin(struct tlsu_env *e, const char *name, char *out, size_t len);
 // DIR/NAME
