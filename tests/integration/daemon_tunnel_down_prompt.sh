@@ -15,9 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 source "$here/../netsim/netsim.sh"
 sc_require_root_and_tools
-command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
-[[ -f $SC_BUILD_DIR/virtual-headset/libasound_module_pcm_schead.so ]] ||
-	sc_fail "the virtual headset plugin is not built"
+sc_require_headset_tools
 
 heard=
 # Frames recorded so far in paris's earpiece (48 kHz mono 16-bit after a 44-byte header; the

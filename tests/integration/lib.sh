@@ -16,6 +16,13 @@ sc_require_root_and_tools() {
 		{ echo "FAIL: sealcalld not built in $SC_BUILD_DIR" >&2; exit 1; }
 }
 
+# The tests that put a virtual headset at a site also analyse its recordings with python3.
+sc_require_headset_tools() {
+	command -v python3 >/dev/null || { echo "SKIP: python3 missing" >&2; exit 77; }
+	[[ -f $SC_BUILD_DIR/virtual-headset/libasound_module_pcm_schead.so ]] ||
+		sc_fail "the virtual headset plugin is not built in $SC_BUILD_DIR"
+}
+
 sc_fail() {
 	echo "FAIL: $*" >&2
 	exit 1
