@@ -74,6 +74,9 @@ struct sc_jb {
 	double hist_total, hist_weight, forget;
 	int64_t target_us;
 
+	bool have_arrival;
+	int64_t last_arrival_us;
+
 	bool have_transit;
 	int64_t last_transit;
 	double jitter; // timestamp units, RFC 3550 §6.4.1
@@ -271,6 +274,21 @@ static void learn_jitter(struct sc_jb *jb, int64_t ext_ts, int64_t arrival_us)
 	jb->last_transit = transit;
 }
 
+static void note_arrival(struct sc_jb *jb, int64_t arrival_us)
+{
+	if (jb->have_arrival && arrival_us <= jb->last_arrival_us)
+		return;
+	if (jb->have_arrival) {
+		int64_t gap_ms = (arrival_us - jb->last_arrival_us) / 1000;
+		if (gap_ms > (int64_t)jb->cfg.max_delay_ms)
+			jb->st.gaps++;
+		if (gap_ms > (int64_t)jb->st.longest_gap_ms)
+			jb->st.longest_gap_ms = gap_ms > UINT32_MAX ? UINT32_MAX : (uint32_t)gap_ms;
+	}
+	jb->have_arrival = true;
+	jb->last_arrival_us = arrival_us;
+}
+
 enum seq_class { SEQ_NEW, SEQ_DUPLICATE, SEQ_TOO_OLD };
 
 static bool seen_get(const struct sc_jb *jb, int64_t ext)
@@ -401,6 +419,7 @@ int sc_jb_put(struct sc_jb *jb, uint16_t seq, uint32_t rtp_ts, int64_t arrival_u
 	if (len > jb->cfg.max_payload)
 		return -EMSGSIZE;
 	jb->st.received++;
+	note_arrival(jb, arrival_us);
 	enum sc_jb_put_result result = SC_JB_PUT_STORED;
 
 	enum seq_class cls = account_seq(jb, seq);

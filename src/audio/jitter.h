@@ -70,6 +70,11 @@ struct sc_jb_stats {
 	uint64_t dropped;        // discarded to shrink the delay, or because the buffer was full
 	uint64_t inserted;       // concealment frames inserted to grow the delay
 	uint64_t resyncs;        // timeline jumps handled by restarting
+	// Times nothing arrived for longer than the largest delay: the network (or the far
+	// end, or its sender) stopped for longer than any buffering could hide. A hold or a
+	// far end that stops sending in silence counts too.
+	uint64_t gaps;
+	uint32_t longest_gap_ms; // the longest time between two arrivals
 };
 
 struct sc_jb;

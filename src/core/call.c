@@ -308,6 +308,7 @@ void sc_call_status_fill(const struct sc_call *c, uint64_t now_ms, struct sc_cal
 	out->have_quality = false;
 	out->loss_pct10 = out->jitter_ms10 = out->rtt_ms10 = -1;
 	out->jb_delay_ms = out->jb_target_ms = -1;
-	out->lost = out->late = out->concealed = 0;
+	out->lost = out->late = out->concealed = out->gaps = 0;
+	out->longest_gap_ms = 0;
 	out->last_call = NULL;
 }

@@ -117,6 +117,8 @@ struct sc_call_status {
 	int64_t rtt_ms10;         // -1 until a report of ours has been answered
 	int64_t jb_delay_ms, jb_target_ms;
 	uint64_t lost, late, concealed;
+	uint64_t gaps;            // arrivals that stopped longer than the jitter buffer hides
+	uint32_t longest_gap_ms;
 	const struct sc_history_entry *last_call; // the newest call of the history, or NULL
 	// DTMF (RFC 4733) while the call's media runs; set by the call service, not by
 	// sc_call_status_fill. DTMF_HEARD: the last digits received, oldest first.

@@ -50,6 +50,7 @@ struct sc_call_rtp {
 	uint32_t headset_rate;
 	struct rate_bridge bridge;
 	uint64_t next_stats_ms;
+	uint64_t gaps_logged;
 };
 
 // How often a call's media counters are logged (debug), and once more at its end (info).
@@ -103,10 +104,19 @@ static void log_media(struct sc_call_rtp *r, bool final)
 	// The SRTP side (ROC, authentication, replay) says whether a long call crossed the RTP
 	// sequence wrap cleanly; the playout side what the listener heard.
 	const struct sc_jb_stats *j = &st.jitter;
+	// A listener who heard a hole wants to know whether the network made it: say so once
+	// per gap, in the user's log level, not only among the debug counters.
+	if (j->gaps > r->gaps_logged) {
+		sc_info("media: nothing arrived from the far end for longer than the jitter buffer "
+			"can hide (%llu time(s) so far, the longest gap %u ms): the network or the "
+			"far end stopped for a while and that audio was lost",
+			(unsigned long long)j->gaps, j->longest_gap_ms);
+		r->gaps_logged = j->gaps;
+	}
 	sc_log(final ? SC_LOG_INFO : SC_LOG_DEBUG,
 	       "media: %s%s: tx %llu rtp (roc %u) rx %llu rtp (roc %u) lost %lld; srtp auth failures "
 	       "%llu replayed %llu too old %llu; played %llu rebuilt %llu concealed %llu silence %llu; "
-	       "jitter buffer %u ms (target %u) late %llu inserted %llu dropped %llu",
+	       "jitter buffer %u ms (target %u) late %llu inserted %llu dropped %llu gaps %llu",
 	       final ? "call ended, " : "", st.codec, (unsigned long long)m->tx_rtp, st.media.rtp.tx_roc,
 	       (unsigned long long)m->rx_rtp, st.media.rtp.rx_roc, (long long)st.rx_lost,
 	       (unsigned long long)m->rx_auth_failed, (unsigned long long)m->rx_replayed,
@@ -114,7 +124,7 @@ static void log_media(struct sc_call_rtp *r, bool final)
 	       (unsigned long long)c->fec_frames, (unsigned long long)c->concealed_frames,
 	       (unsigned long long)c->silence_frames, j->delay_ms, j->target_ms,
 	       (unsigned long long)j->late, (unsigned long long)j->inserted,
-	       (unsigned long long)j->dropped);
+	       (unsigned long long)j->dropped, (unsigned long long)j->gaps);
 }
 
 // Sends everything the runtime queued on the connected socket, then hands its events on.

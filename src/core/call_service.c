@@ -1088,6 +1088,8 @@ void sc_call_service_status(struct sc_call_service *s, struct sc_call_status *ou
 		out->lost = ms.rx_lost > 0 ? (uint64_t)ms.rx_lost : 0;
 		out->late = ms.jitter.late;
 		out->concealed = ms.counters.concealed_frames;
+		out->gaps = ms.jitter.gaps;
+		out->longest_gap_ms = ms.jitter.longest_gap_ms;
 	}
 	out->last_call = sc_history_newest(&s->history, 0);
 	if (s->headset) {

@@ -28,6 +28,7 @@ static void put_tenths(struct sc_outbuf *out, int64_t v)
 }
 
 // quality: loss 0.0% jitter 1.2 ms rtt 2.3 ms jitter-buffer 40 ms (target 40 ms) late 0 lost 0
+// concealed 0 gaps 1 (longest 620 ms) codec OPUS
 static void render_quality_text(const struct sc_call_status *c, struct sc_outbuf *out)
 {
 	sc_outbuf_puts(out, "quality: loss ");
@@ -39,6 +40,9 @@ static void render_quality_text(const struct sc_call_status *c, struct sc_outbuf
 	sc_outbuf_printf(out, " ms jitter-buffer %" PRId64 " ms (target %" PRId64 " ms) late %" PRIu64
 			 " lost %" PRIu64 " concealed %" PRIu64, c->jb_delay_ms, c->jb_target_ms,
 			 c->late, c->lost, c->concealed);
+	sc_outbuf_printf(out, " gaps %" PRIu64, c->gaps);
+	if (c->gaps)
+		sc_outbuf_printf(out, " (longest %" PRIu32 " ms)", c->longest_gap_ms);
 	if (*c->codec) {
 		sc_outbuf_puts(out, " codec ");
 		put_safe(out, c->codec);
@@ -202,6 +206,10 @@ static void render_quality_json(const struct sc_call_status *c, struct sc_json *
 	sc_json_uint(j, c->lost);
 	sc_json_key(j, "concealed");
 	sc_json_uint(j, c->concealed);
+	sc_json_key(j, "gaps");
+	sc_json_uint(j, c->gaps);
+	sc_json_key(j, "longest_gap_ms");
+	sc_json_uint(j, c->longest_gap_ms);
 	sc_json_object_end(j);
 }
 

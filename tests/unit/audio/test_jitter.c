@@ -284,6 +284,7 @@ static void test_clean_network(void)
 	CHECK_EQ_INT(r.st.lost, 0);
 	CHECK_EQ_INT(r.st.concealed, 0);
 	CHECK_EQ_INT(r.longest_gap, 0);
+	CHECK_EQ_INT(r.st.gaps, 0);
 	CHECK_EQ_INT(r.st.target_ms, 20);    // nothing to absorb: the minimum
 	CHECK(r.max_delay_ms <= 20 + 20 + 5); // target plus at most one frame of phase
 	CHECK(r.first_frame_get <= 4);        // playing within 80 ms of the first packet
@@ -485,6 +486,26 @@ static void test_bursts(void)
 	CHECK_EQ_INT(r.concealed_after_settle, 0);
 	CHECK(r.st.target_ms >= 95 && r.st.target_ms <= 110);
 	CHECK(r.max_delay_ms <= 140);
+	CHECK_EQ_INT(r.st.gaps, 0); // 100 ms holds are within what the buffer absorbs
+	CHECK(r.st.longest_gap_ms >= 100 && r.st.longest_gap_ms <= 125);
+}
+
+// Once, the network holds 600 ms of packets (a tunnel process held off the CPU, a link
+// down and back): more than any buffering hides. The audio of the stall is lost, the
+// order is kept, and the gap is counted so that status and tests can tell a network
+// that stopped from a receiver that lost audio on its own.
+static void test_network_stall(void)
+{
+	struct scenario sc = { .packets = 1500, .base_delay_ms = 20, .jitter_ms = 2,
+			       .stall_every = 1000, .stall_len = 30, .seed = 41 };
+	struct result r;
+	run(&sc, &r);
+	show("network stall", &r);
+	CHECK_EQ_INT(r.out_of_order + r.replayed + r.payload_mismatch, 0);
+	CHECK_EQ_INT(r.st.gaps, 1);
+	CHECK(r.st.longest_gap_ms >= 600 && r.st.longest_gap_ms <= 640);
+	CHECK(r.st.late + r.st.dropped >= 20); // too old to play once they came
+	CHECK_EQ_INT(r.st.lost, 0);
 }
 
 // The sender's clock runs 1000 ppm fast (or slow) for 2 minutes: 120 ms of drift. The
@@ -542,6 +563,8 @@ static void test_pause(void)
 	CHECK(r.longest_gap >= 150 && r.longest_gap <= 155);
 	CHECK_EQ_INT(r.frames, r.sent); // every packet sent was played
 	CHECK(r.st.lost == 150);               // the sequence numbers simply were not sent
+	CHECK_EQ_INT(r.st.gaps, 1);            // a pause is a gap in arrivals too
+	CHECK(r.st.longest_gap_ms >= 3000 && r.st.longest_gap_ms <= 3030);
 }
 
 static void test_wraparound(void)
@@ -677,6 +700,7 @@ int main(void)
 	test_loss();
 	test_peek();
 	test_bursts();
+	test_network_stall();
 	test_receiver_stall();
 	test_drift(1000, "drift+1000");
 	test_drift(-1000, "drift-1000");

@@ -386,19 +386,21 @@ static void test_status_quality(void)
 		.tls_version = "", .tls_cipher = "", .codec = "PCMU", .last_end = "",
 		.sip = "listening", .registration = "", .have_quality = true, .loss_pct10 = 15,
 		.jitter_ms10 = 22, .rtt_ms10 = -1, .jb_delay_ms = 40, .jb_target_ms = 60, .lost = 3,
-		.late = 1, .concealed = 4,
+		.late = 1, .concealed = 4, .gaps = 2, .longest_gap_ms = 730,
 	};
 	struct sc_status st = base_status(&cs);
 	struct sc_outbuf b;
 	sc_outbuf_init(&b, 1 << 16);
 	CHECK_EQ_INT(sc_status_render_text(&st, &b), 0);
 	CHECK_STR_CONTAINS(b.data, "quality: loss 1.5% jitter 2.2 ms rtt - ms jitter-buffer 40 ms "
-				   "(target 60 ms) late 1 lost 3 concealed 4 codec PCMU\n");
+				   "(target 60 ms) late 1 lost 3 concealed 4 gaps 2 (longest 730 ms) "
+				   "codec PCMU\n");
 	sc_outbuf_reset(&b);
 	CHECK_EQ_INT(sc_status_render_json(&st, &b), 0);
 	CHECK_STR_CONTAINS(b.data, "\"quality\":{\"codec\":\"PCMU\",\"loss_pct\":1.5,\"jitter_ms\":2.2,"
 				   "\"rtt_ms\":-1,\"jitter_buffer_ms\":40,\"jitter_buffer_target_ms\":60,"
-				   "\"late\":1,\"lost\":3,\"concealed\":4},\"last_call\":null");
+				   "\"late\":1,\"lost\":3,\"concealed\":4,\"gaps\":2,\"longest_gap_ms\":730},"
+				   "\"last_call\":null");
 
 	struct sc_history_entry last;
 	sc_call_refused_record(1714564800, "nice", 486, "nice refused the call: 486 Busy Here", &last);
