@@ -123,9 +123,10 @@ PY
 # when it shows another.
 #
 # A round that fails while a daemon's headset over- or underran, or a jitter buffer threw
-# away packets that came after their time (a process was held off longer than its buffer:
-# the machine stalled, as a loaded 2-core test machine does), is said so and spoken again in
-# the same call, up to three rounds; a failure without such a sign counts at once.
+# away packets that came after their time or saw nothing arrive for longer than it can hide
+# (a daemon or a tunnel's wireguard-go was held off the CPU longer than the buffer: the
+# machine stalled, as a loaded test machine does), is said so and spoken again in the same
+# call, up to three rounds; a failure without such a sign counts at once.
 ae_speech_both_ways() {
 	local codecs=${1:?} expect_codec=${2:?} min=${3:-0.9} slip=${4:-60}
 	local a="$NETSIM_DIR/paris-says.wav" b="$NETSIM_DIR/lyon-says.wav" codec round rc=1
@@ -143,10 +144,10 @@ ae_speech_both_ways() {
 	sleep 8
 	for round in 1 2 3; do
 		ae_speech_round "$round" "$min" "$slip" && { rc=0; break; }
-		((AE_ROUND_XRUNS + AE_ROUND_LATE > 0 && round < 3)) || break
+		((AE_ROUND_XRUNS + AE_ROUND_HELD > 0 && round < 3)) || break
 		echo "NOTE: round $round failed while the headsets over- or underran $AE_ROUND_XRUNS" \
-			"times and the jitter buffers threw away $AE_ROUND_LATE late packets (a daemon or" \
-			"the tunnel was held off longer than its buffer): one more round"
+			"times and the jitter buffers saw $AE_ROUND_HELD late packets or gaps in arrivals" \
+			"(a daemon or the tunnel was held off longer than its buffer): one more round"
 	done
 	ae_hang_up paris
 	netsim_stop_daemon paris || sc_fail "paris did not exit 0"
@@ -159,20 +160,22 @@ ae_xruns_since() {
 	tail -n +"$(($2 + 1))" "$NETSIM_DIR/$1/sealcalld.log" | grep -c -E 'audio: .* (over|under)run'
 }
 
-# Packets SITE's jitter buffer threw away because they came after their time (status'
-# quality line; 0 outside a call).
-ae_late() {
-	local n
-	n=$(ae_cli "$1" status 2>/dev/null | sed -n 's/^quality: .* late \([0-9]*\) .*/\1/p')
-	echo "${n:-0}"
+# Signs that SITE's far end reached it late, from status' quality line (0 outside a call):
+# packets its jitter buffer threw away because they came after their time, plus gaps, the
+# times nothing arrived for longer than the buffer hides (the packets of a gap longer than
+# 400 ms restart playback and are dropped, not counted late).
+ae_held() {
+	ae_cli "$1" status 2>/dev/null |
+		sed -n 's/^quality: .* late \([0-9]*\) .* gaps \([0-9]*\).*/\1 \2/p' |
+		awk '{ n = $1 + $2 } END { print n + 0 }'
 }
 
 # One round: both microphones say their sentence; each earpiece's recording of it is cut
-# out and matched (ae_score). Sets AE_ROUND_XRUNS.
+# out and matched (ae_score). Sets AE_ROUND_XRUNS and AE_ROUND_HELD.
 ae_speech_round() {
-	local round=$1 min=$2 slip=$3 secs from to rc_all=0 lp ll late0
+	local round=$1 min=$2 slip=$3 secs from to rc_all=0 lp ll held0
 	lp=$(wc -l <"$NETSIM_DIR/paris/sealcalld.log") ll=$(wc -l <"$NETSIM_DIR/lyon/sealcalld.log")
-	late0=$(($(ae_late paris) + $(ae_late lyon)))
+	held0=$(($(ae_held paris) + $(ae_held lyon)))
 	secs=$(awk -v a="$(ae_wav_seconds "$NETSIM_DIR/paris-says.wav")" \
 		-v b="$(ae_wav_seconds "$NETSIM_DIR/lyon-says.wav")" 'BEGIN { print (a > b ? a : b) }')
 	netsim_mic paris on
@@ -185,7 +188,7 @@ ae_speech_round() {
 	netsim_mic paris off
 	netsim_mic lyon off
 	AE_ROUND_XRUNS=$(($(ae_xruns_since paris "$lp") + $(ae_xruns_since lyon "$ll")))
-	AE_ROUND_LATE=$(($(ae_late paris) + $(ae_late lyon) - late0))
+	AE_ROUND_HELD=$(($(ae_held paris) + $(ae_held lyon) - held0))
 	for from in paris lyon; do
 		to=$([[ $from == paris ]] && echo lyon || echo paris)
 		ae_score "$from" "$to" "$min" "$slip" "$AE_CODEC, round $round" || rc_all=1
@@ -287,21 +290,23 @@ ae_find_clip_wav() {
 # FROM says its sentence once (netsim_mic on, its length and 2 s, off) and TO's earpiece
 # must have it (ae_score, NCC >= MIN with --slip-ms 60). Spoken again, up to three times,
 # when it failed while either headset over- or underran or TO's jitter buffer threw away
-# late packets (the machine held a daemon or the tunnel off), and said so.
+# late packets or saw a gap in arrivals (the machine held a daemon or the tunnel off), and
+# said so.
 ae_say_and_score() {
-	local from=$1 to=$2 min=$3 label=$4 try lf lt xr late0 late
+	local from=$1 to=$2 min=$3 label=$4 try lf lt xr held0 held
 	for try in 1 2 3; do
 		lf=$(wc -l <"$NETSIM_DIR/$from/sealcalld.log") lt=$(wc -l <"$NETSIM_DIR/$to/sealcalld.log")
-		late0=$(ae_late "$to")
+		held0=$(ae_held "$to")
 		netsim_mic "$from" on
 		sleep "$(awk -v s="$(ae_wav_seconds "$NETSIM_DIR/$from-says.wav")" 'BEGIN { print s + 2 }')"
 		netsim_mic "$from" off
 		xr=$(($(ae_xruns_since "$from" "$lf") + $(ae_xruns_since "$to" "$lt")))
-		late=$(($(ae_late "$to") - late0))
+		held=$(($(ae_held "$to") - held0))
 		ae_score "$from" "$to" "$min" 60 "$label" && return 0
-		((xr + late > 0 && try < 3)) || return 1
-		echo "NOTE: the headsets over- or underran $xr times and $to's jitter buffer threw away" \
-			"$late late packets meanwhile (a daemon or the tunnel was held off): saying it again"
+		((xr + held > 0 && try < 3)) || return 1
+		echo "NOTE: the headsets over- or underran $xr times and $to's jitter buffer saw $held" \
+			"late packets or gaps in arrivals meanwhile (a daemon or the tunnel was held off):" \
+			"saying it again"
 	done
 	return 1
 }
