@@ -63,7 +63,8 @@ int sc_control_request(const char *socket_path, const char *request, unsigned ti
 			continue;
 		}
 		if (n < 0) {
-			r = -errno;
+			// closed before it read the request: no answer is coming
+			r = errno == EPIPE || errno == ECONNRESET ? -ECONNABORTED : -errno;
 			goto out;
 		}
 		sent += (size_t)n;
@@ -80,8 +81,9 @@ int sc_control_request(const char *socket_path, const char *request, unsigned ti
 			continue;
 		}
 		// The daemon closes after its answer; a reset after data only means it did not read
-		// everything we sent, which the answer itself explains.
-		if (n == 0 || (n < 0 && errno == ECONNRESET && response->len > 0))
+		// everything we sent, which the answer itself explains, and one before any data is
+		// a close without an answer.
+		if (n == 0 || (n < 0 && errno == ECONNRESET))
 			break;
 		if (n < 0) {
 			r = -errno;
@@ -94,7 +96,8 @@ int sc_control_request(const char *socket_path, const char *request, unsigned ti
 	bool ok;
 	const char *body;
 	size_t body_len;
-	r = sc_control_response_split(response, &ok, &body, &body_len);
+	// Nothing at all is not a foreign protocol: the daemon closed without answering.
+	r = response->len ? sc_control_response_split(response, &ok, &body, &body_len) : -ECONNABORTED;
 out:
 	close(fd);
 	return r;

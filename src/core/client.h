@@ -13,7 +13,8 @@
 // Sends REQUEST (one line, without the newline) to the daemon at SOCKET_PATH and reads the
 // whole answer into RESPONSE within TIMEOUT_MS. Returns 0, or a negative errno: -ENOENT or
 // -ECONNREFUSED when no daemon is running there, -EACCES when the socket is not ours to use,
-// -ETIMEDOUT, -EPROTO when the answer is not "ok"/"error" shaped.
+// -ETIMEDOUT, -ECONNABORTED when the daemon closed without any answer, -EPROTO when the
+// answer is not "ok"/"error" shaped.
 int sc_control_request(const char *socket_path, const char *request, unsigned timeout_ms,
 		       struct sc_outbuf *response);
 

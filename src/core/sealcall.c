@@ -121,6 +121,11 @@ static int control_call(struct cli *cli, const char *request)
 			"'journalctl -u sealcall'\n", cli->prog, cli->socket_path,
 			REQUEST_TIMEOUT_MS / 1000);
 		goto out;
+	case -ECONNABORTED:
+		fprintf(stderr, "%s: sealcalld closed the connection on %s without an answer (it may "
+			"be stopping, or be too busy to read the request in time); see 'journalctl -u "
+			"sealcall'\n", cli->prog, cli->socket_path);
+		goto out;
 	case -EPROTO:
 		fprintf(stderr, "%s: unexpected answer from %s; is it sealcalld's control socket?\n",
 			cli->prog, cli->socket_path);

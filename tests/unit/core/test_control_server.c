@@ -153,11 +153,30 @@ static void test_slow_clients(struct sc_loop *loop, struct sc_control_server *sr
 	CHECK_EQ_INT(sc_control_server_client_count(srv), 1);
 	struct sc_outbuf got;
 	sc_outbuf_init(&got, 4096);
-	CHECK_EQ_INT(drain(loop, slow, &got, 3000), 0);
+	// Told why, so that the command line can say more than "connection closed".
+	static const char timed_out[] = "error no complete request line within 1000 ms\n";
+	CHECK_EQ_INT(drain(loop, slow, &got, 3000), (long)sizeof(timed_out) - 1);
+	CHECK(got.data && strcmp(got.data, timed_out) == 0);
 	uint64_t took = sc_loop_now_ms() - start;
 	CHECK(took >= 990 && took < 2500);
 	sc_outbuf_free(&got);
 	close(slow);
+	CHECK_EQ_INT(sc_control_server_client_count(srv), 0);
+
+	// The loop is held past the read deadline (a slow first boot) and the request comes in
+	// meanwhile: the expired deadline is dispatched first, and the request is still answered.
+	int held = connect_raw();
+	for (uint64_t until = sc_loop_now_ms() + 1000;
+	     sc_control_server_client_count(srv) == 0 && sc_loop_now_ms() < until;)
+		sc_loop_run_once(loop, 10);
+	CHECK_EQ_INT(sc_control_server_client_count(srv), 1);
+	usleep(1100 * 1000);
+	CHECK_EQ_INT(send(held, "status\n", 7, MSG_NOSIGNAL), 7);
+	sc_outbuf_init(&got, 4096);
+	CHECK(drain(loop, held, &got, 2000) > 0);
+	CHECK(got.data && strcmp(got.data, "ok\nsite: test\nstate: ready\n") == 0);
+	sc_outbuf_free(&got);
+	close(held);
 	CHECK_EQ_INT(sc_control_server_client_count(srv), 0);
 
 	// A client that never reads a big answer is dropped after the write deadline.
@@ -316,6 +335,33 @@ static void test_socket_file_lifecycle(struct sc_loop *loop, struct handler_stat
 	CHECK_EQ_INT(sc_control_server_open(loop, &o, &srv), -ENAMETOOLONG);
 }
 
+// A socket that accepts and closes without a word (a daemon stopping): the client says
+// so (-ECONNABORTED), rather than calling the answer foreign (-EPROTO).
+static void test_closed_without_answer(void)
+{
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	CHECK_EQ_INT(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	CHECK_EQ_INT(listen(lfd, 1), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct sc_outbuf resp;
+		sc_outbuf_init(&resp, 4096);
+		int r = sc_control_request(path, "status", 2000, &resp);
+		_exit(r == -ECONNABORTED ? 0 : 20 + (r < 0 && -r < 100 ? -r : 99));
+	}
+	int cfd = accept(lfd, NULL, NULL);
+	CHECK(cfd >= 0);
+	if (cfd >= 0)
+		close(cfd);
+	int status = -1;
+	CHECK_EQ_INT(waitpid(pid, &status, 0), pid);
+	CHECK_EQ_INT(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0); // 20 + errno otherwise
+	close(lfd);
+	unlink(path);
+}
+
 int main(void)
 {
 	CHECK(mkdtemp(dir) != NULL);
@@ -340,6 +386,7 @@ int main(void)
 
 	// With the daemon gone the client reports it as not running.
 	CHECK_EQ_INT(client_in_child(loop, "status", "", true, getuid(), getgid()), 3);
+	test_closed_without_answer();
 	sc_loop_free(loop);
 	rmdir(dir);
 	return check_done();
