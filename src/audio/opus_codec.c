@@ -9,7 +9,7 @@
 
 struct sc_opus_encoder {
 	OpusEncoder *enc;
-	size_t packet_bytes; // every packet's size at the constant bitrate
+	size_t packet_bytes; // every packet's size, padded up to it
 	int frame;           // samples in one frame
 };
 
@@ -30,7 +30,7 @@ int sc_opus_encoder_new(uint32_t bitrate, int complexity, uint32_t frame_ms,
 	struct sc_opus_encoder *e = NULL;
 	int err, r;
 	*out = NULL;
-	if (bitrate < 6000 || bitrate > 128000 || complexity < 0 || complexity > 10 ||
+	if (bitrate < 12000 || bitrate > 256000 || complexity < 0 || complexity > 10 ||
 	    !sc_opus_frame_samples(frame_ms))
 		return -EINVAL;
 	e = calloc(1, sizeof(*e));
@@ -41,8 +41,9 @@ int sc_opus_encoder_new(uint32_t bitrate, int complexity, uint32_t frame_ms,
 		r = err == OPUS_ALLOC_FAIL ? -ENOMEM : -EIO;
 		goto out;
 	}
-	if (opus_encoder_ctl(e->enc, OPUS_SET_BITRATE((opus_int32)bitrate)) != OPUS_OK ||
-	    opus_encoder_ctl(e->enc, OPUS_SET_VBR(0)) != OPUS_OK ||
+	if (opus_encoder_ctl(e->enc, OPUS_SET_BITRATE((opus_int32)(bitrate / 2))) != OPUS_OK ||
+	    opus_encoder_ctl(e->enc, OPUS_SET_VBR(1)) != OPUS_OK ||
+	    opus_encoder_ctl(e->enc, OPUS_SET_VBR_CONSTRAINT(0)) != OPUS_OK ||
 	    opus_encoder_ctl(e->enc, OPUS_SET_COMPLEXITY(complexity)) != OPUS_OK ||
 	    opus_encoder_ctl(e->enc, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE)) != OPUS_OK ||
 	    // No DTX: silence still sends packets, so their timing tells nothing either.
@@ -72,15 +73,19 @@ void sc_opus_encoder_free(struct sc_opus_encoder *enc)
 
 int sc_opus_encode(struct sc_opus_encoder *enc, const int16_t *pcm, uint8_t *out, size_t cap)
 {
-	// Less room would make libopus shrink this packet, and sizes would vary again.
 	if (cap < enc->packet_bytes)
 		return -ENOBUFS;
-	if (cap > SC_OPUS_MAX_PACKET)
-		cap = SC_OPUS_MAX_PACKET;
-	opus_int32 n = opus_encode(enc->enc, pcm, enc->frame, out, (opus_int32)cap);
+	// The packet size is the most libopus may use, and then the padding brings every
+	// packet to it: the size says nothing of the speech.
+	opus_int32 n = opus_encode(enc->enc, pcm, enc->frame, out, (opus_int32)enc->packet_bytes);
 	if (n == OPUS_BUFFER_TOO_SMALL)
 		return -ENOBUFS;
-	return n < 0 ? -EIO : (int)n;
+	if (n < 0)
+		return -EIO;
+	if ((size_t)n < enc->packet_bytes &&
+	    opus_packet_pad(out, n, (opus_int32)enc->packet_bytes) != OPUS_OK)
+		return -EIO;
+	return (int)enc->packet_bytes;
 }
 
 int sc_opus_set_expected_loss(struct sc_opus_encoder *enc, unsigned percent)

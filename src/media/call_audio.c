@@ -13,9 +13,9 @@
 
 #define G711_RATE 8000
 // Below this libopus cannot keep speech intelligible (sc_opus_encoder_new refuses less).
-#define OPUS_MIN_BITRATE 6000
+#define OPUS_MIN_BITRATE 12000
 // The loss the encoder plans FEC for never exceeds this: beyond it FEC would take most of
-// a 24 kbit/s budget away from the speech it protects.
+// the 24 kbit/s the speech is coded at away from the speech it protects.
 #define OPUS_MAX_EXPECTED_LOSS 50
 // Encoder complexity for calls. Measured with callgrind on speech at 24 kbit/s with FEC
 // on: 6.1 M instructions a 20 ms frame at 8, 3.0 M at 5 (libopus 1.3), so about 300 M

@@ -43,9 +43,10 @@
 
 #define SC_CALL_MEDIA_MAX_DATAGRAM SC_MEDIA_MAX_PACKET
 #define SC_CALL_MEDIA_MAX_FRAME 960 // samples: 20 ms at 48 kHz (Opus)
-// Opus is sent at this bitrate (constant: sizes say nothing about speech), or at the peer's
-// a=fmtp maxaveragebitrate when that is lower.
-#define SC_CALL_MEDIA_OPUS_BITRATE 24000
+// Opus is sent at this bitrate on the wire (every packet one size, so sizes say nothing about
+// speech; the speech itself is coded at half of it, src/audio/opus_codec.h says why), or at
+// the peer's a=fmtp maxaveragebitrate when that is lower.
+#define SC_CALL_MEDIA_OPUS_BITRATE 48000
 
 enum sc_call_role {
 	SC_CALL_CALLER, // sent the offer: learns the peer's a=zrtp-hash from the answer
@@ -199,7 +200,7 @@ int sc_call_media_set_codec(struct sc_call_media *cm, enum sc_codec codec, uint8
 int sc_call_media_set_telephone_event(struct sc_call_media *cm, int payload_type,
 				      uint32_t clock_rate);
 // The peer's Opus a=fmtp maxaveragebitrate (RFC 7587 §6.1), before start: Opus is then sent
-// at the lower of it and SC_CALL_MEDIA_OPUS_BITRATE, never below 6000 bit/s. 0, -EBUSY after
+// at the lower of it and SC_CALL_MEDIA_OPUS_BITRATE, never below 12000 bit/s. 0, -EBUSY after
 // start.
 int sc_call_media_set_peer_max_bitrate(struct sc_call_media *cm, uint32_t bits_per_second);
 

@@ -25,10 +25,11 @@
 // beside G.711 always, and /48000 beside Opus when Opus is offered (as Linphone does).
 #define SC_SDP_PT_TELEPHONE_EVENT 101
 #define SC_SDP_PT_TELEPHONE_EVENT_48K 102
-// What we ask for in our Opus a=fmtp (RFC 7587 §6.1): at most 24 kbit/s on average (wideband
-// speech; what the media layer sends), and in-band FEC, which our decoder uses for losses.
-#define SC_SDP_OPUS_MAX_AVERAGE_BITRATE 24000
-#define SC_SDP_OPUS_FMTP "maxaveragebitrate=24000; useinbandfec=1"
+// What we ask for in our Opus a=fmtp (RFC 7587 §6.1): at most 48 kbit/s on average (what the
+// media layer sends: speech coded at 24 kbit/s in packets padded to one size, see
+// src/audio/opus_codec.h), and in-band FEC, which our decoder uses for losses.
+#define SC_SDP_OPUS_MAX_AVERAGE_BITRATE 48000
+#define SC_SDP_OPUS_FMTP "maxaveragebitrate=48000; useinbandfec=1"
 
 enum sc_sdp_direction { SC_SDP_SENDRECV, SC_SDP_SENDONLY, SC_SDP_RECVONLY, SC_SDP_INACTIVE };
 

@@ -5,8 +5,9 @@
 # with the same SAS, and audio flows both ways at 48 kHz: paris plays 700 Hz and 5 kHz
 # together, and lyon's earpiece hears both (G.711's 8 kHz sampling could not carry 5 kHz at
 # all); lyon plays 1.2 kHz and paris hears that. On the tunnel every SRTP packet of the call
-# has the same size (constant bitrate: sizes say nothing about speech). At hang-up both logs
-# count the packets sent and received, with no SRTP authentication failure.
+# has the same size (Opus packets are padded to one size: sizes say nothing about speech).
+# At hang-up both logs count the packets sent and received, with no SRTP authentication
+# failure.
 #
 # Then lyon comes back with a policy of PCMU only: the next call is PCMU, which paris's
 # headset (kept at 48 kHz because its policy lists Opus) reaches through a rate conversion;
@@ -92,7 +93,7 @@ for site in paris lyon; do
 	json=$(netsim_status "$site" --json) || sc_fail "status --json at $site"
 	python3 -c 'import json, sys; assert json.loads(sys.argv[1])["call"]["codec"] == "opus"' "$json" ||
 		sc_fail "$site: JSON status does not say opus: $json"
-	grep -q 'media: codec opus/48000 (payload type 96, 20 ms, 24000 bit/s' "$NETSIM_DIR/$site/sealcalld.log" ||
+	grep -q 'media: codec opus/48000 (payload type 96, 20 ms, 48000 bit/s' "$NETSIM_DIR/$site/sealcalld.log" ||
 		sc_fail "$site: the log does not show Opus at 48 kHz: $(grep 'media: codec' "$NETSIM_DIR/$site/sealcalld.log")"
 done
 sc_pass "opus/48000/2 negotiated at both ends (status, JSON and log)"
@@ -144,9 +145,9 @@ for line in sys.stdin:
     if len(p) >= 12 and p[0] >> 6 == 2 and p[1] & 0x7f == 96:
         sizes[len(p)] += 1
 print(" ".join("%d:%d" % kv for kv in sorted(sizes.items())))')
-[[ $sizes =~ ^82:[0-9]+$ ]] || sc_fail "Opus SRTP packets of several sizes (size:count): '$sizes'"
-((${sizes#82:} > 800)) || sc_fail "too few Opus SRTP packets on the tunnel: $sizes"
-sc_pass "every Opus SRTP packet on the tunnel is 82 bytes (12 header + 60 Opus + 10 tag): $sizes"
+[[ $sizes =~ ^142:[0-9]+$ ]] || sc_fail "Opus SRTP packets of several sizes (size:count): '$sizes'"
+((${sizes#142:} > 800)) || sc_fail "too few Opus SRTP packets on the tunnel: $sizes"
+sc_pass "every Opus SRTP packet on the tunnel is 142 bytes (12 header + 120 Opus, padded + 10 tag): $sizes"
 
 # Lyon with G.711 only: the call falls back to PCMU, and paris's 48 kHz headset reaches the
 # 8 kHz codec through call_rtp.c's conversion.

@@ -449,13 +449,13 @@ static void test_api(void)
 		CHECK_EQ_INT(sc_call_media_clock_rate(cm), 48000);
 		CHECK_EQ_INT(sc_call_media_set_codec(cm, SC_CODEC_PCMU, 0), -EINVAL);
 		CHECK_EQ_INT(sc_call_media_set_codec(cm, SC_CODEC_OPUS, 111), 0);
-		// The peer's maxaveragebitrate caps what we send, never below 6 kbit/s.
-		CHECK_EQ_INT(sc_call_media_set_peer_max_bitrate(cm, 12000), 0);
+		// The peer's maxaveragebitrate caps what we send, never below 12 kbit/s.
+		CHECK_EQ_INT(sc_call_media_set_peer_max_bitrate(cm, 20000), 0);
 		sc_call_media_get_stats(cm, &ost);
-		CHECK(ost.opus_bitrate == 12000 && ost.payload_type == 111);
+		CHECK(ost.opus_bitrate == 20000 && ost.payload_type == 111);
 		CHECK_EQ_INT(sc_call_media_set_peer_max_bitrate(cm, 3000), 0);
 		sc_call_media_get_stats(cm, &ost);
-		CHECK_EQ_INT(ost.opus_bitrate, 6000);
+		CHECK_EQ_INT(ost.opus_bitrate, 12000);
 		CHECK_EQ_INT(sc_call_media_set_peer_max_bitrate(cm, 510000), 0);
 		sc_call_media_get_stats(cm, &ost);
 		CHECK_EQ_INT(ost.opus_bitrate, SC_CALL_MEDIA_OPUS_BITRATE);

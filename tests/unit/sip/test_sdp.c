@@ -387,7 +387,7 @@ static void test_opus_negotiation(void)
 	CHECK(sc_sdp_write(&offer, text, sizeof(text)) > 0);
 	CHECK_STR_CONTAINS(text, "m=audio 16384 RTP/AVP 96 0 101 102\r\n");
 	CHECK_STR_CONTAINS(text, "a=rtpmap:96 opus/48000/2\r\n");
-	CHECK_STR_CONTAINS(text, "a=fmtp:96 maxaveragebitrate=24000; useinbandfec=1\r\n");
+	CHECK_STR_CONTAINS(text, "a=fmtp:96 maxaveragebitrate=48000; useinbandfec=1\r\n");
 	CHECK_STR_CONTAINS(text, "a=rtpmap:101 telephone-event/8000\r\n");
 	CHECK_STR_CONTAINS(text, "a=rtpmap:102 telephone-event/48000\r\n");
 	CHECK_STR_CONTAINS(text, "a=ptime:20\r\n");
@@ -402,7 +402,7 @@ static void test_opus_negotiation(void)
 	CHECK(ro.telephone_event_pt == 102 && ra.telephone_event_pt == 102);
 	CHECK(ro.telephone_event_rate == 48000 && ra.telephone_event_rate == 48000);
 	CHECK(ro.remote_ptime == 20 && ra.remote_ptime == 20);
-	CHECK(sc_sdp_fmtp_u32(ro.codec.fmtp, "maxaveragebitrate", &v) == 0 && v == 24000);
+	CHECK(sc_sdp_fmtp_u32(ro.codec.fmtp, "maxaveragebitrate", &v) == 0 && v == 48000);
 	CHECK(sc_sdp_fmtp_u32(ra.codec.fmtp, "useinbandfec", &v) == 0 && v == 1);
 	// Offerer: PCMU first: PCMU, even though the answerer prefers Opus.
 	negotiate(SC_CODEC_PCMU, SC_CODEC_OPUS, 2, SC_CODEC_OPUS, SC_CODEC_PCMU, 2, &ro, &ra);

@@ -65,7 +65,7 @@ static void test_call_answer_hangup(void)
 	CHECK_STR_CONTAINS(sdp, "m=audio 16386 RTP/AVP 96 0 8 101 102\r\n");
 	CHECK_STR_CONTAINS(sdp, "a=rtpmap:102 telephone-event/48000\r\n");
 	CHECK_STR_CONTAINS(sdp, "a=rtpmap:96 opus/48000/2\r\n");
-	CHECK_STR_CONTAINS(sdp, "a=fmtp:96 maxaveragebitrate=24000; useinbandfec=1\r\n");
+	CHECK_STR_CONTAINS(sdp, "a=fmtp:96 maxaveragebitrate=48000; useinbandfec=1\r\n");
 	CHECK_STR_CONTAINS(sdp, "a=rtpmap:101 telephone-event/8000\r\n");
 	CHECK_STR_CONTAINS(sdp, "a=ptime:20\r\n");
 	CHECK_STR_CONTAINS(sdp, "a=zrtp-hash:1.10 0000000000000000000000000000000000000000000000000000000000000001\r\n");
