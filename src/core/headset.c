@@ -148,6 +148,10 @@ static void move_frames(struct sc_headset *h)
 		enum sc_drift_action d = sc_drift_observe(&h->drift, st.playback_queued, (int64_t)now);
 		// A drift correction drops or adds a frame of the far end's audio only: the
 		// prompts and tones are made per frame written, so a SAS word never loses 20 ms.
+		if (d != SC_DRIFT_NONE)
+			sc_debug("audio: earpiece queue %u samples: %s one frame of the far end's "
+				 "audio (drift)", st.playback_queued,
+				 d == SC_DRIFT_DROP ? "dropped" : "added");
 		if (d == SC_DRIFT_DROP)
 			continue;
 		if (d == SC_DRIFT_INSERT) {
