@@ -37,7 +37,7 @@ netsim_wait_status lyon 'sas: [^ ]+ \(B' 15 || sc_fail "lyon not secure"
 sas=$(sc_cli paris status | sed -n 's/^sas: \([^ ]*\) .*/\1/p')
 [[ -n $sas ]] || sc_fail "no SAS at paris"
 # Audio flows both ways (silence from the virtual microphones); RTCP reports after ~5 s.
-netsim_wait_status paris 'quality: loss [0-9.]+% jitter [0-9.]+ ms rtt [-0-9.]+ ms jitter-buffer [0-9]+ ms \(target [0-9]+ ms\) late [0-9]+ lost [0-9]+ concealed [0-9]+ codec PCM[UA]' 10 ||
+netsim_wait_status paris 'quality: loss [0-9.]+% jitter [0-9.]+ ms rtt [-0-9.]+ ms jitter-buffer [0-9]+ ms \(target [0-9]+ ms\) late [0-9]+ lost [0-9]+ concealed [0-9]+ gaps [0-9]+( \(longest [0-9]+ ms\))? codec PCM[UA]' 10 ||
 	sc_fail "no quality line during the call"
 sc_cli lyon status --json | python3 -c '
 import json, sys
