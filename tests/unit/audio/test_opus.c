@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Opus through our wrapper: a sine comes back at its frequency and with a good SNR, packets
-// are all one size (CBR), and with in-band FEC a lost packet is rebuilt from the next one
+// are all one size (padded), and with in-band FEC a lost packet is rebuilt from the next one
 // clearly better than concealment alone. The speech for that is the build's own spoken
 // prompts, resampled to 48 kHz.
 #include <errno.h>
@@ -68,7 +68,7 @@ static void test_sine(void)
 	CHECK_EQ_INT(sc_opus_encoder_new(32000, SC_OPUS_DEFAULT_COMPLEXITY, 20, &enc), 0);
 	CHECK_EQ_INT(sc_opus_decoder_new(20, &dec), 0);
 	size_t frames = encode_all(enc, in, n, pkts, lens);
-	// Constant bitrate: every packet the same size (32 kbit/s x 20 ms = 80 bytes), so SRTP
+	// One size: every packet padded to 32 kbit/s x 20 ms = 80 bytes, so SRTP
 	// packet sizes say nothing about what is said.
 	int other_size = 0;
 	for (size_t f = 0; f < frames; f++)
