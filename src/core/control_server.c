@@ -235,9 +235,10 @@ static void client_timeout(struct sc_loop *loop, struct sc_loop_timer *t, void *
 	sc_info("control: client pid %d sent no complete request within %u ms; answered with "
 		"an error", (int)c->who.pid, c->srv->opts.read_timeout_ms);
 	// Told why, a user of the command line sees a reason instead of a closed connection.
-	sc_outbuf_reset(&c->out);
-	sc_outbuf_printf(&c->out, "error no complete request line within %u ms\n",
-			 c->srv->opts.read_timeout_ms);
+	char reason[64];
+	snprintf(reason, sizeof(reason), "no complete request line within %u ms",
+		 c->srv->opts.read_timeout_ms);
+	respond_error(c, reason);
 	send_answer(c);
 }
 
