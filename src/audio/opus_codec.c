@@ -30,7 +30,7 @@ int sc_opus_encoder_new(uint32_t bitrate, int complexity, uint32_t frame_ms,
 	struct sc_opus_encoder *e = NULL;
 	int err, r;
 	*out = NULL;
-	if (bitrate < 12000 || bitrate > 256000 || complexity < 0 || complexity > 10 ||
+	if (bitrate < SC_OPUS_MIN_BITRATE || bitrate > 256000 || complexity < 0 || complexity > 10 ||
 	    !sc_opus_frame_samples(frame_ms))
 		return -EINVAL;
 	e = calloc(1, sizeof(*e));

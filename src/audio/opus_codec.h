@@ -31,6 +31,8 @@
 #define SC_OPUS_MAX_FRAME_SAMPLES SC_OPUS_FRAME_SAMPLES
 #define SC_OPUS_MAX_PACKET 1275 // the most one Opus frame can take (RFC 6716 §3.4)
 #define SC_OPUS_DEFAULT_BITRATE 48000 // on the wire; the speech is coded at half of it
+// Below this (6 kbit/s of speech) libopus cannot keep speech intelligible.
+#define SC_OPUS_MIN_BITRATE 12000
 // 0..10. Cost grows fast: on speech at 24 kbit/s with FEC, 6.1 M instructions a 20 ms frame
 // at 8 and 3.0 M at 5 (callgrind, libopus 1.3); decoding is 0.2 M whatever the setting.
 #define SC_OPUS_DEFAULT_COMPLEXITY 8

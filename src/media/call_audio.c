@@ -12,8 +12,6 @@
 #include "media/call_internal.h"
 
 #define G711_RATE 8000
-// Below this libopus cannot keep speech intelligible (sc_opus_encoder_new refuses less).
-#define OPUS_MIN_BITRATE 12000
 // The loss the encoder plans FEC for never exceeds this: beyond it FEC would take most of
 // the 24 kbit/s the speech is coded at away from the speech it protects.
 #define OPUS_MAX_EXPECTED_LOSS 50
@@ -34,7 +32,7 @@ static uint32_t opus_send_bitrate(const struct sc_call_media *cm)
 	uint32_t b = SC_CALL_MEDIA_OPUS_BITRATE;
 	if (cm->peer_max_bitrate && cm->peer_max_bitrate < b)
 		b = cm->peer_max_bitrate;
-	return b < OPUS_MIN_BITRATE ? OPUS_MIN_BITRATE : b;
+	return b < SC_OPUS_MIN_BITRATE ? SC_OPUS_MIN_BITRATE : b;
 }
 
 void call_audio_free(struct sc_call_media *cm)

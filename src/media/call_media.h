@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "audio/jitter.h"
+#include "audio/opus_codec.h"
 #include "media/dtmf.h"
 #include "media/media.h"
 #include "policy/policy.h"
@@ -46,7 +47,7 @@
 // Opus is sent at this bitrate on the wire (every packet one size, so sizes say nothing about
 // speech; the speech itself is coded at half of it, src/audio/opus_codec.h says why), or at
 // the peer's a=fmtp maxaveragebitrate when that is lower.
-#define SC_CALL_MEDIA_OPUS_BITRATE 48000
+#define SC_CALL_MEDIA_OPUS_BITRATE SC_OPUS_DEFAULT_BITRATE
 
 enum sc_call_role {
 	SC_CALL_CALLER, // sent the offer: learns the peer's a=zrtp-hash from the answer
