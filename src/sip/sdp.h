@@ -28,7 +28,6 @@
 // What we ask for in our Opus a=fmtp (RFC 7587 §6.1): at most 48 kbit/s on average (what the
 // media layer sends: speech coded at 24 kbit/s in packets padded to one size, see
 // src/audio/opus_codec.h), and in-band FEC, which our decoder uses for losses.
-#define SC_SDP_OPUS_MAX_AVERAGE_BITRATE 48000
 #define SC_SDP_OPUS_FMTP "maxaveragebitrate=48000; useinbandfec=1"
 
 enum sc_sdp_direction { SC_SDP_SENDRECV, SC_SDP_SENDONLY, SC_SDP_RECVONLY, SC_SDP_INACTIVE };
